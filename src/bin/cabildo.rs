@@ -1,0 +1,269 @@
+//! The `cabildo` command line: demo data, synthetic data, reports.
+//! Errors print one line and exit non-zero; a command that only reads never writes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use cabildo::error::{Error, Result};
+use cabildo::format::{self, Lang};
+use cabildo::roi::{self, RoiQuery};
+use cabildo::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "cabildo",
+    version,
+    about = "Cabildo: the return of a city's international network memberships"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the demo database (a fictional Mexican city).
+    Demo {
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The date the demo's history ends on (default: today).
+        #[arg(long)]
+        anchor: Option<NaiveDate>,
+    },
+    /// Create a synthetic coordinator database for benchmarks.
+    Generate {
+        file: PathBuf,
+        #[arg(long)]
+        cities: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        force: bool,
+    },
+    /// The ROI rows per membership for a period.
+    Summary {
+        file: PathBuf,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long)]
+        currency: Option<String>,
+        /// City name (exact, case-insensitive).
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// The network catalog with the number of cities with an active membership.
+    Networks {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write (or with --check, compare) the TypeScript bindings of the UI.
+    Bindings {
+        #[arg(long, default_value = cabildo::bindings::BINDINGS_PATH)]
+        out: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cabildo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn refuse_overwrite(file: &Path, force: bool) -> Result<()> {
+    if file.exists() {
+        if !force {
+            return Err(Error::Argument(format!(
+                "{} exists (use --force to replace it)",
+                file.display()
+            )));
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", file.display()));
+            if p.exists() {
+                std::fs::remove_file(p)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open_existing(file: &Path) -> Result<Store> {
+    if !file.exists() {
+        return Err(Error::Argument(format!(
+            "{} does not exist",
+            file.display()
+        )));
+    }
+    Store::open_existing(file)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Demo {
+            file,
+            force,
+            anchor,
+        } => {
+            refuse_overwrite(&file, force)?;
+            cabildo::demo::create(&file, anchor.unwrap_or_else(today))?;
+            println!("demo database written to {}", file.display());
+        }
+        Command::Generate {
+            file,
+            cities,
+            seed,
+            force,
+        } => {
+            refuse_overwrite(&file, force)?;
+            let started = std::time::Instant::now();
+            cabildo::generate::generate(&file, cities, seed, |done| {
+                if done % 100 == 0 {
+                    eprintln!("{done} cities");
+                }
+            })?;
+            println!(
+                "{cities} cities written to {} in {:.1} s",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Summary {
+            file,
+            from,
+            to,
+            currency,
+            city,
+            json,
+            lang,
+        } => {
+            let lang = Lang::parse(&lang)
+                .ok_or_else(|| Error::Argument("--lang must be es or en".into()))?;
+            let store = open_existing(&file)?;
+            let mut query = RoiQuery::last_twelve_months(
+                to.unwrap_or_else(today),
+                &store.office().reporting_currency,
+            );
+            if let Some(from) = from {
+                query.from = from;
+            }
+            if let Some(currency) = currency {
+                query.currency = currency.to_uppercase();
+            }
+            if let Some(name) = city {
+                let cities: Vec<cabildo::model::City> = store.list(None)?;
+                let found = cities
+                    .into_iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(&name))
+                    .ok_or_else(|| Error::Argument(format!("no city named {name}")))?;
+                query.city_id = Some(found.meta.id);
+            }
+            let report = roi::compute(&store, &query)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_summary(&report, lang);
+            }
+        }
+        Command::Networks { file, json } => {
+            let store = open_existing(&file)?;
+            let rows = store.network_city_counts()?;
+            if json {
+                let list: Vec<_> = rows
+                    .iter()
+                    .map(|(n, cities)| serde_json::json!({ "network": n, "active_cities": cities }))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                println!(
+                    "{:<18} {:>7}  {:<6} {}",
+                    "acronym", "cities", "since", "name"
+                );
+                for (n, cities) in rows {
+                    let founded = n.founded_year.map(|y| y.to_string()).unwrap_or_default();
+                    println!("{:<18} {:>7}  {:<6} {}", n.acronym, cities, founded, n.name);
+                }
+            }
+        }
+        Command::Bindings { out, check } => {
+            let text = cabildo::bindings::typescript();
+            if check {
+                let current = std::fs::read_to_string(&out).unwrap_or_default();
+                if current != text {
+                    return Err(Error::Argument(format!(
+                        "{} is stale: run `cabildo bindings`",
+                        out.display()
+                    )));
+                }
+            } else {
+                std::fs::write(&out, text)?;
+                println!("wrote {}", out.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(report: &roi::RoiReport, lang: Lang) {
+    let q = &report.query;
+    println!(
+        "{} {} – {} ({})",
+        lang.pick("Periodo", "Period"),
+        format::date(q.from, lang),
+        format::date(q.to, lang),
+        q.currency
+    );
+    println!(
+        "{:<28} {:<16} {:>16} {:>16} {:>7} {:>6} {:>8}  {}",
+        lang.pick("ciudad", "city"),
+        lang.pick("red", "network"),
+        lang.pick("costo", "cost"),
+        lang.pick("comprometido", "committed"),
+        lang.pick("meses", "months"),
+        lang.pick("polít.", "policy"),
+        "leverage",
+        lang.pick("clasificación", "classification")
+    );
+    for r in &report.rows {
+        let city: String = r.city_name.chars().take(28).collect();
+        println!(
+            "{:<28} {:<16} {:>16} {:>16} {:>7} {:>6} {:>8}  {}",
+            city,
+            r.network_acronym,
+            format::money(r.cost_total_minor, &r.currency),
+            format::money(r.financing_committed_minor, &r.currency),
+            format::count(r.months_saved),
+            format::count(r.policies_transferred),
+            r.leverage
+                .map(|l| format!("{l:.2}"))
+                .unwrap_or_else(|| "—".into()),
+            r.classification.label(lang)
+        );
+        println!("    {}", r.reason(lang));
+    }
+    for w in &report.warnings {
+        println!("{}: {}", lang.pick("aviso", "warning"), w.text(lang));
+    }
+}

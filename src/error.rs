@@ -1,0 +1,114 @@
+//! The one error type of the core. Every variant has a stable `code` that front ends
+//! switch on (and translate); the English `Display` text is for logs and the CLI.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(thiserror::Error, Debug)]
+pub enum Error {
+    /// A value broke a data rule. `field` names the record field, `rule` the broken rule
+    /// (a code such as `required` or `end_before_start`).
+    #[error("invalid {field}: {rule}{}", detail_suffix(.detail))]
+    Invalid {
+        field: String,
+        rule: &'static str,
+        detail: String,
+    },
+    #[error("record not found: {0}")]
+    NotFound(String),
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("not a Cabildo database: {0}")]
+    NotCabildo(String),
+    #[error("this file was written by a newer Cabildo (schema {found}; this version reads up to {supported})")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("the database file is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("malformed data: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("bad argument: {0}")]
+    Argument(String),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, rule: &'static str) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            rule,
+            detail: String::new(),
+        }
+    }
+
+    pub fn invalid_because(
+        field: impl Into<String>,
+        rule: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            rule,
+            detail: detail.into(),
+        }
+    }
+
+    /// Stable machine code; `invalid.<rule>` for rule violations.
+    pub fn code(&self) -> String {
+        match self {
+            Error::Invalid { rule, .. } => format!("invalid.{rule}"),
+            Error::NotFound(_) => "not_found".into(),
+            Error::AlreadyExists(_) => "already_exists".into(),
+            Error::NotCabildo(_) => "not_cabildo".into(),
+            Error::NewerSchema { .. } => "newer_schema".into(),
+            Error::Corrupt(_) => "corrupt".into(),
+            Error::Sqlite(e) if is_disk_full(e) => "disk_full".into(),
+            Error::Sqlite(_) => "database".into(),
+            Error::Migration(_) => "migration".into(),
+            Error::Io(_) => "io".into(),
+            Error::Json(_) => "malformed".into(),
+            Error::Argument(_) => "argument".into(),
+            Error::Cancelled => "cancelled".into(),
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        let field = match self {
+            Error::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+            field,
+        }
+    }
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
+}
+
+/// How an error crosses to a front end: `code` to switch on, `field` for forms.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}

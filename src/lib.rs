@@ -1,0 +1,19 @@
+//! Cabildo's core: the ledger of a city's memberships in international city networks,
+//! what taking part costs, the outcomes that followed, and the return of each network.
+//! See DESIGN.md: the core owns every rule and every number; only `store` speaks SQL.
+
+pub mod bindings;
+pub mod catalog;
+pub mod demo;
+pub mod error;
+pub mod format;
+pub mod generate;
+pub mod model;
+pub mod money;
+pub mod records;
+pub mod roi;
+pub mod store;
+
+pub use error::{Error, ErrorPayload, Result};
+pub use records::RecordKind;
+pub use store::{Office, Record, Store};

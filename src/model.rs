@@ -1,0 +1,367 @@
+//! Domain records. Field names equal column names of the schema: the store maps
+//! records to rows through serde, driven by the table's declared columns.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The columns every record shares: identity, stamps for merging, and the tombstone.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    #[serde(default)]
+    pub id: String,
+    /// UTC milliseconds.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    /// The office that last wrote the record.
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stored (and serialized) code of this value, e.g. `staff_time`.
+            pub fn code(self) -> String {
+                match serde_json::to_value(self) {
+                    Ok(serde_json::Value::String(s)) => s,
+                    _ => String::new(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(
+    /// Reach of a network.
+    Scope { Global, Regional, Metropolitan, National }
+);
+text_enum!(MembershipStatus {
+    Active,
+    Suspended,
+    Ended
+});
+text_enum!(MembershipRole {
+    Member,
+    Board,
+    Presidency,
+    VicePresidency,
+    Observer,
+    Partner
+});
+text_enum!(Verdict {
+    Achieved,
+    Partly,
+    NotAchieved
+});
+text_enum!(Decision {
+    Keep,
+    Upgrade,
+    Reduce,
+    Exit
+});
+text_enum!(CostCategory {
+    Dues,
+    Travel,
+    StaffTime,
+    OfficialsTime,
+    Hosting,
+    Other
+});
+text_enum!(Ask {
+    TechnicalAssistance,
+    ProjectPartnership,
+    FinancingPathway,
+    PolicyExchange,
+    None
+});
+text_enum!(MeetingResult {
+    Pending,
+    Achieved,
+    Partly,
+    NotAchieved
+});
+text_enum!(Sector {
+    Mobility,
+    Water,
+    Energy,
+    Digitalization,
+    Waste,
+    Resilience,
+    Housing,
+    Other
+});
+text_enum!(Stage {
+    Concept,
+    PreFeasibility,
+    Feasibility,
+    Bankable,
+    FinancingSecured,
+    Implementation,
+    Completed,
+    Dropped
+});
+text_enum!(OutcomeKind {
+    Acceleration,
+    Financing,
+    PolicyTransfer
+});
+text_enum!(Instrument {
+    Grant,
+    ConcessionalLoan,
+    Loan,
+    Guarantee,
+    Equity,
+    TechnicalAssistance
+});
+text_enum!(SourceType {
+    DevelopmentBank,
+    ClimateFund,
+    Philanthropy,
+    NationalGovernment,
+    Private,
+    Network
+});
+text_enum!(FinancingStatus {
+    Pipeline,
+    Committed,
+    Disbursed
+});
+text_enum!(PolicyInstrument {
+    Regulation,
+    ContractModel,
+    PerformanceMetric,
+    Programme
+});
+
+impl CostCategory {
+    /// Time categories are recorded in hours and valued by role rates.
+    pub fn is_time(self) -> bool {
+        matches!(self, CostCategory::StaffTime | CostCategory::OfficialsTime)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct City {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    /// ISO 3166 alpha-2 or alpha-3 code.
+    pub country: String,
+    #[ts(type = "number | null")]
+    pub population: Option<i64>,
+    pub population_year: Option<i32>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// CDP's account number, when the city came from a CDP import.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub cdp_account: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Network {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    pub acronym: String,
+    pub founded_year: Option<i32>,
+    pub headquarters: Option<String>,
+    pub scope: Scope,
+    pub focus: Option<String>,
+    /// Approximate, as published ("2,500+").
+    pub member_count: Option<String>,
+    pub fee_model: Option<String>,
+    pub website: Option<String>,
+    /// Where the facts come from, and when they were true.
+    pub source: Option<String>,
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Membership {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub city_id: String,
+    pub network_id: String,
+    pub joined_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub status: MembershipStatus,
+    pub role: MembershipRole,
+    pub focal_point: Option<String>,
+    pub renewal_on: Option<NaiveDate>,
+    #[ts(type = "number | null")]
+    pub dues_minor: Option<i64>,
+    pub dues_currency: Option<String>,
+    /// One of the one or two networks the city concentrates on.
+    pub core: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Thesis {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub membership_id: String,
+    /// What the city wants from the network in the next 12–18 months.
+    pub statement: String,
+    pub start_on: NaiveDate,
+    pub horizon_on: NaiveDate,
+    pub review_on: Option<NaiveDate>,
+    pub verdict: Option<Verdict>,
+    pub decision: Option<Decision>,
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Meeting {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub membership_id: String,
+    pub title: String,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    pub place: Option<String>,
+    pub attendees: Option<String>,
+    pub ask: Ask,
+    pub counterpart: Option<String>,
+    pub result: MeetingResult,
+    pub follow_up: Option<String>,
+    pub follow_up_due: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct CostEntry {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub city_id: String,
+    /// None for general international work not tied to one network.
+    pub membership_id: Option<String>,
+    pub meeting_id: Option<String>,
+    pub spent_on: NaiveDate,
+    pub category: CostCategory,
+    /// Money categories: amount in minor units of `currency`.
+    #[ts(type = "number | null")]
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    /// Time categories: hours worked by `role`.
+    pub hours: Option<f64>,
+    pub role: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct RoleRate {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub role: String,
+    #[ts(type = "number")]
+    pub hourly_minor: i64,
+    pub currency: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct ExchangeRate {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub on_date: NaiveDate,
+    pub currency: String,
+    /// Value of one unit of `currency` in the office's base currency.
+    pub rate: f64,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Project {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub city_id: String,
+    pub name: String,
+    pub sector: Sector,
+    pub stage: Stage,
+    #[ts(type = "number | null")]
+    pub capex_minor: Option<i64>,
+    pub capex_currency: Option<String>,
+    pub start_on: Option<NaiveDate>,
+    /// Months the project would take without network support.
+    pub baseline_months: Option<i32>,
+    /// Months it took, or is projected to take.
+    pub actual_months: Option<i32>,
+    pub notes: Option<String>,
+}
+
+/// One outcome of one of three kinds; the fields of the other kinds stay empty.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub city_id: String,
+    pub kind: OutcomeKind,
+    pub occurred_on: NaiveDate,
+    pub description: String,
+    /// A reference text or a file path.
+    pub evidence: Option<String>,
+    // acceleration
+    pub project_id: Option<String>,
+    pub months_saved: Option<f64>,
+    // financing
+    #[ts(type = "number | null")]
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub instrument: Option<Instrument>,
+    pub source_type: Option<SourceType>,
+    pub source_name: Option<String>,
+    /// Percent per year.
+    pub interest_rate: Option<f64>,
+    pub tenor_years: Option<f64>,
+    pub grace_years: Option<f64>,
+    pub financing_status: Option<FinancingStatus>,
+    #[ts(type = "number | null")]
+    pub committed_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub disbursed_minor: Option<i64>,
+    // policy transfer
+    pub policy_instrument: Option<PolicyInstrument>,
+    pub source_peer: Option<String>,
+    pub adopted_on: Option<NaiveDate>,
+}
+
+/// The share of an outcome credited to one membership, in basis points (10000 = 100 %).
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Attribution {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub outcome_id: String,
+    pub membership_id: String,
+    pub share_bp: i32,
+}
+
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Metric {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub city_id: String,
+    pub year: i32,
+    /// e.g. "emissions_tco2e", "cdp_score", "gcom_badge", "population".
+    pub name: String,
+    pub value: Option<f64>,
+    pub value_text: Option<String>,
+    pub unit: Option<String>,
+    pub source: Option<String>,
+}

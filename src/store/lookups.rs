@@ -1,0 +1,62 @@
+//! Lookups that the records' rules need.
+
+use crate::error::Result;
+use crate::store::Store;
+
+impl Store {
+    pub(crate) fn open_thesis_other_than(&self, membership_id: &str, id: &str) -> Result<bool> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM thesis WHERE membership_id = ?1 AND id <> ?2 AND deleted = 0 AND verdict IS NULL",
+                [membership_id, id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    pub(crate) fn rate_exists_other_than(
+        &self,
+        currency: &str,
+        on: chrono::NaiveDate,
+        id: &str,
+    ) -> Result<bool> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM exchange_rate WHERE currency = ?1 AND on_date = ?2 AND id <> ?3 AND deleted = 0",
+                rusqlite::params![currency, on.to_string(), id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    pub(crate) fn attributed_share_other_than(&self, outcome_id: &str, id: &str) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(SUM(share_bp), 0) FROM attribution WHERE outcome_id = ?1 AND id <> ?2 AND deleted = 0",
+            [outcome_id, id],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+impl Store {
+    /// The live catalog with, per network, the number of distinct cities holding an
+    /// active membership.
+    pub fn network_city_counts(&self) -> Result<Vec<(crate::model::Network, i64)>> {
+        let networks: Vec<crate::model::Network> = self.list(None)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT COUNT(DISTINCT city_id) FROM membership WHERE network_id = ?1 AND deleted = 0 AND status = 'active'",
+        )?;
+        let mut out = Vec::with_capacity(networks.len());
+        for n in networks {
+            let count: i64 = stmt.query_row([&n.meta.id], |r| r.get(0))?;
+            out.push((n, count));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,729 @@
+//! The store: the only module that speaks SQL.
+//!
+//! One generic path serves every record kind. A record is a serde struct whose field
+//! names equal its table's columns; the store reads each table's declared columns
+//! from the schema at open and maps records to rows and back through JSON values.
+//! Adding a record kind is a table in a migration, a struct, and a `Record` impl.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::model::Meta;
+use crate::records::{KindInfo, RecordKind};
+
+mod lookups;
+pub mod roi;
+
+/// `PRAGMA application_id` of every Cabildo file ("CBLD").
+pub const APPLICATION_ID: i32 = 0x4342_4C44;
+/// Longest text accepted in any field, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Largest money amount accepted, in minor units (10^15: room to sum a million of them).
+pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+
+fn migrations() -> rusqlite_migration::Migrations<'static> {
+    use rusqlite_migration::M;
+    rusqlite_migration::Migrations::new(vec![
+        M::up(include_str!("schema/001_initial.sql")),
+        M::up(include_str!("schema/002_exchange.sql")),
+    ])
+}
+
+/// Schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// A record kind the generic store can handle.
+pub trait Record: Serialize + DeserializeOwned + Clone + Send + 'static {
+    const KIND: RecordKind;
+    fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
+    /// Rules of this kind that need more than one field or other records.
+    fn validate(&self, store: &Store) -> Result<()>;
+}
+
+/// The identity and preferences of the office that owns a database file.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Office {
+    pub id: String,
+    pub name: String,
+    /// Base currency of the exchange-rate table and default reporting currency.
+    pub reporting_currency: String,
+    /// `es` or `en`.
+    pub language: String,
+}
+
+/// What a write changed, for views to refresh themselves.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct Change {
+    pub kind: RecordKind,
+    pub ids: Vec<String>,
+}
+
+/// A tombstoned record as the trash lists it.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct TrashItem {
+    pub kind: RecordKind,
+    pub id: String,
+    pub label: String,
+    #[ts(type = "number")]
+    pub deleted_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ColumnType {
+    Text,
+    Integer,
+    Real,
+    Boolean,
+}
+
+#[derive(Debug, Clone)]
+struct Column {
+    name: String,
+    ty: ColumnType,
+}
+
+type Listener = Box<dyn Fn(&Change) + Send>;
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    office: Office,
+    columns: HashMap<RecordKind, Vec<Column>>,
+    last_stamp: i64,
+    listener: Option<Listener>,
+}
+
+/// Options for creating a new database file.
+#[derive(Debug, Clone)]
+pub struct NewOffice {
+    /// A given identity (generated files derive it from their seed); new when None.
+    pub id: Option<String>,
+    pub name: String,
+    pub reporting_currency: String,
+    pub language: String,
+}
+
+impl Default for NewOffice {
+    fn default() -> Self {
+        NewOffice {
+            id: None,
+            name: "Cabildo".into(),
+            reporting_currency: "MXN".into(),
+            language: "es".into(),
+        }
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// True when the first bytes of the file are SQLite's header.
+pub fn looks_like_sqlite(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path)?;
+    let n = file.read(&mut header)?;
+    Ok(n == 16 && &header == b"SQLite format 3\0")
+}
+
+impl Store {
+    /// Opens an existing Cabildo file, upgrading its schema after a backup copy,
+    /// or creates a new one (with a fresh office identity and the network catalog).
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_or_create(path, &NewOffice::default())
+    }
+
+    pub fn open_or_create(path: &Path, new_office: &NewOffice) -> Result<Store> {
+        let exists = path.exists() && std::fs::metadata(path)?.len() > 0;
+        if exists {
+            Self::open_existing(path)
+        } else {
+            Self::create(path, new_office)
+        }
+    }
+
+    /// Opens a file that must already be a Cabildo database; never creates one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !looks_like_sqlite(path)? {
+            return Err(Error::NotCabildo(path.display().to_string()));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        let (app_id, version) = identity_of(&conn)?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::NotCabildo(path.display().to_string()));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        configure(&conn)?;
+        if version < SCHEMA_VERSION {
+            backup_before_migration(&conn, path, version)?;
+            migrations()
+                .to_latest(&mut conn)
+                .map_err(|e| Error::Migration(e.to_string()))?;
+        }
+        let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
+        store.last_stamp = store.data_stamp()?;
+        Ok(store)
+    }
+
+    pub fn create(path: &Path, new_office: &NewOffice) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::initialise(conn, Some(path.to_path_buf()), new_office)
+    }
+
+    /// A fresh in-memory database with the real schema (tests, previews).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::initialise(Connection::open_in_memory()?, None, &NewOffice::default())
+    }
+
+    fn initialise(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        new_office: &NewOffice,
+    ) -> Result<Store> {
+        configure(&conn)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| Error::Migration(e.to_string()))?;
+        let office = Office {
+            id: new_office.id.clone().unwrap_or_else(new_id),
+            name: new_office.name.clone(),
+            reporting_currency: new_office.reporting_currency.clone(),
+            language: new_office.language.clone(),
+        };
+        write_office(&conn, &office)?;
+        let mut store = Self::from_connection(conn, path)?;
+        crate::catalog::seed(&mut store)?;
+        Ok(store)
+    }
+
+    fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let office = read_office(&conn)?;
+        let mut columns = HashMap::new();
+        for kind in RecordKind::ALL {
+            columns.insert(*kind, table_columns(&conn, kind.info().table)?);
+        }
+        Ok(Store {
+            conn,
+            path,
+            office,
+            columns,
+            last_stamp: 0,
+            listener: None,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn office(&self) -> &Office {
+        &self.office
+    }
+
+    /// Renames the office or changes its reporting currency or language.
+    pub fn set_office(
+        &mut self,
+        name: &str,
+        reporting_currency: &str,
+        language: &str,
+    ) -> Result<Office> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "required"));
+        }
+        crate::money::check_currency("reporting_currency", reporting_currency)?;
+        if !matches!(language, "es" | "en") {
+            return Err(Error::invalid("language", "unknown_language"));
+        }
+        let office = Office {
+            id: self.office.id.clone(),
+            name: name.to_string(),
+            reporting_currency: reporting_currency.to_string(),
+            language: language.to_string(),
+        };
+        write_office(&self.conn, &office)?;
+        self.office = office;
+        Ok(self.office.clone())
+    }
+
+    /// Lets the shell forward changes to open views.
+    pub fn set_listener(&mut self, listener: impl Fn(&Change) + Send + 'static) {
+        self.listener = Some(Box::new(listener));
+    }
+
+    fn notify(&self, kind: RecordKind, ids: Vec<String>) {
+        if let Some(listener) = &self.listener {
+            listener(&Change { kind, ids });
+        }
+    }
+
+    /// The raw connection, for the modules of the core that compute over the data.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Milliseconds for a new write: never earlier than a stamp already written here,
+    /// so last-writer-wins holds even when the clock steps back.
+    pub fn next_stamp(&mut self) -> i64 {
+        self.last_stamp = now_ms().max(self.last_stamp + 1);
+        self.last_stamp
+    }
+
+    /// Moves the local clock past a stamp seen elsewhere (after a merge).
+    pub fn observe_stamp(&mut self, stamp: i64) {
+        self.last_stamp = self.last_stamp.max(stamp);
+    }
+
+    // ---- generic record operations -------------------------------------------------
+
+    /// Adds a new record, stamped now by this office (with a new id unless it has one).
+    pub fn insert<T: Record>(&mut self, mut record: T) -> Result<T> {
+        let stamp = self.next_stamp();
+        let office_id = self.office.id.clone();
+        let meta = record.meta_mut();
+        if meta.id.is_empty() {
+            meta.id = new_id();
+        }
+        meta.created_at = stamp;
+        meta.updated_at = stamp;
+        meta.updated_by = office_id;
+        meta.deleted = false;
+        self.insert_stamped(record)
+    }
+
+    /// Adds a record keeping the id and stamps it carries (seeded catalogs and generated
+    /// data are identical in every file, so they merge as the same records).
+    pub fn insert_stamped<T: Record>(&mut self, record: T) -> Result<T> {
+        if self.exists_any(T::KIND, &record.meta().id)? {
+            return Err(Error::AlreadyExists(record.meta().id.clone()));
+        }
+        self.observe_stamp(record.meta().updated_at);
+        let row = self.checked_row(&record)?;
+        let columns = &self.columns[&T::KIND];
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            T::KIND.info().table,
+            columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.conn
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(row))?;
+        self.notify(T::KIND, vec![record.meta().id.clone()]);
+        Ok(record)
+    }
+
+    /// Writes a new version of an existing record (which keeps its id and creation time).
+    pub fn update<T: Record>(&mut self, mut record: T) -> Result<T> {
+        let id = record.meta().id.clone();
+        let existing: T = self.get(&id)?;
+        let stamp = self.next_stamp();
+        let office_id = self.office.id.clone();
+        let meta = record.meta_mut();
+        meta.created_at = existing.meta().created_at;
+        meta.updated_at = stamp;
+        meta.updated_by = office_id;
+        meta.deleted = existing.meta().deleted;
+        let mut row = self.checked_row(&record)?;
+        let columns = &self.columns[&T::KIND];
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = ?{}",
+            T::KIND.info().table,
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} = ?{}", c.name, i + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            columns.len() + 1
+        );
+        row.push(SqlValue::Text(id.clone()));
+        self.conn.execute(&sql, params_from_iter(row))?;
+        self.notify(T::KIND, vec![id]);
+        Ok(record)
+    }
+
+    /// A record by id, tombstoned or not.
+    pub fn get<T: Record>(&self, id: &str) -> Result<T> {
+        let sql = format!("SELECT * FROM {} WHERE id = ?1", T::KIND.info().table);
+        let columns = &self.columns[&T::KIND];
+        let json = self
+            .conn
+            .query_row(&sql, [id], |row| row_to_json(row, columns))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        Ok(serde_json::from_value(json)?)
+    }
+
+    /// The live (not tombstoned) records of a kind, optionally scoped to one city.
+    pub fn list<T: Record>(&self, city_id: Option<&str>) -> Result<Vec<T>> {
+        let info = T::KIND.info();
+        let (scope, args): (String, Vec<String>) = match city_id {
+            Some(city) => match info.city_scope_sql() {
+                Some(cond) => (format!(" AND {cond}"), vec![city.to_string()]),
+                None => (String::new(), vec![]),
+            },
+            None => (String::new(), vec![]),
+        };
+        let sql = format!(
+            "SELECT * FROM {} t WHERE t.deleted = 0{scope} ORDER BY t.rowid",
+            info.table
+        );
+        let columns = &self.columns[&T::KIND];
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |row| row_to_json(row, columns))?;
+        let mut out = Vec::new();
+        for json in rows {
+            out.push(serde_json::from_value(json?)?);
+        }
+        Ok(out)
+    }
+
+    /// True when a live record of this kind has this id.
+    pub fn exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0",
+            kind.info().table
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn exists_any(&self, kind: RecordKind, id: &str) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.info().table);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Moves a record to the trash (a tombstone, so merges carry the deletion).
+    pub fn delete(&mut self, kind: RecordKind, id: &str) -> Result<()> {
+        self.set_deleted(kind, id, true)
+    }
+
+    /// Brings a record back from the trash.
+    pub fn restore(&mut self, kind: RecordKind, id: &str) -> Result<()> {
+        self.set_deleted(kind, id, false)
+    }
+
+    fn set_deleted(&mut self, kind: RecordKind, id: &str, deleted: bool) -> Result<()> {
+        let stamp = self.next_stamp();
+        let sql = format!(
+            "UPDATE {} SET deleted = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND deleted = ?5",
+            kind.info().table
+        );
+        let n = self
+            .conn
+            .execute(&sql, params![deleted, stamp, self.office.id, id, !deleted])?;
+        if n == 0 {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        self.notify(kind, vec![id.to_string()]);
+        Ok(())
+    }
+
+    /// Everything in the trash, most recently deleted first.
+    pub fn trash(&self) -> Result<Vec<TrashItem>> {
+        let mut items = Vec::new();
+        for kind in RecordKind::ALL {
+            let info = kind.info();
+            let sql = format!(
+                "SELECT t.id, COALESCE({}, ''), t.updated_at FROM {} t WHERE t.deleted = 1",
+                info.label_sql, info.table
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map([], |r| {
+                Ok(TrashItem {
+                    kind: *kind,
+                    id: r.get(0)?,
+                    label: r.get(1)?,
+                    deleted_at: r.get(2)?,
+                })
+            })?;
+            for item in rows {
+                items.push(item?);
+            }
+        }
+        items.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at));
+        Ok(items)
+    }
+
+    /// Runs `f` in one transaction: all its writes land, or none.
+    pub fn transaction<R>(&mut self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks the generic rules and the kind's own, then returns the row values in
+    /// column order.
+    fn checked_row<T: Record>(&self, record: &T) -> Result<Vec<SqlValue>> {
+        let json = serde_json::to_value(record)?;
+        let object = json
+            .as_object()
+            .ok_or_else(|| Error::Argument("record is not an object".into()))?;
+        check_generic_rules(object)?;
+        record.validate(self)?;
+        let columns = &self.columns[&T::KIND];
+        columns
+            .iter()
+            .map(|c| json_to_sql(object.get(&c.name).unwrap_or(&Json::Null), c))
+            .collect()
+    }
+
+    /// Consistent snapshot of the open database into a new file (rollback-journal mode),
+    /// written under a temporary name and renamed, so a failed export leaves nothing.
+    pub fn export_snapshot(&self, out: &Path) -> Result<()> {
+        let tmp = out.with_extension("cabildo-partial");
+        let _ = std::fs::remove_file(&tmp);
+        let result = self
+            .conn
+            .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
+            .map_err(Error::from)
+            .and_then(|_| {
+                let check = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+                check.pragma_update(None, "journal_mode", "DELETE")?;
+                let ok: String = check.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+                if ok != "ok" {
+                    return Err(Error::Corrupt(ok));
+                }
+                Ok(())
+            })
+            .and_then(|_| std::fs::rename(&tmp, out).map_err(Error::from));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// SQLite's own integrity check ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn identity_of(conn: &Connection) -> Result<(i32, i64)> {
+    let read = || -> rusqlite::Result<(i32, i64)> {
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok((app_id, version))
+    };
+    read().map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, msg)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
+        {
+            Error::Corrupt(msg.unwrap_or_else(|| f.to_string()))
+        }
+        other => Error::Sqlite(other),
+    })
+}
+
+/// Copies the file as it is before a schema upgrade, next to it.
+fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let name = format!(
+        "{}.v{version}-{stamp}.bak",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "cabildo".into())
+    );
+    let backup = path.with_file_name(name);
+    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy().as_ref()])?;
+    Ok(())
+}
+
+fn write_office(conn: &Connection, office: &Office) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?;
+    stmt.execute(["office_id", &office.id])?;
+    stmt.execute(["office_name", &office.name])?;
+    stmt.execute(["reporting_currency", &office.reporting_currency])?;
+    stmt.execute(["language", &office.language])?;
+    Ok(())
+}
+
+fn read_office(conn: &Connection) -> Result<Office> {
+    let get = |key: &str| -> Result<String> {
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotCabildo(format!("missing setting {key}")))
+    };
+    Ok(Office {
+        id: get("office_id")?,
+        name: get("office_name")?,
+        reporting_currency: get("reporting_currency")?,
+        language: get("language")?,
+    })
+}
+
+fn table_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
+    let mut stmt = conn.prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")?;
+    let rows = stmt.query_map([table], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut columns = Vec::new();
+    for row in rows {
+        let (name, declared) = row?;
+        let ty = match declared.to_ascii_uppercase().as_str() {
+            "INTEGER" => ColumnType::Integer,
+            "REAL" => ColumnType::Real,
+            "BOOLEAN" => ColumnType::Boolean,
+            _ => ColumnType::Text,
+        };
+        columns.push(Column { name, ty });
+    }
+    if columns.is_empty() {
+        return Err(Error::NotCabildo(format!("missing table {table}")));
+    }
+    Ok(columns)
+}
+
+fn row_to_json(row: &rusqlite::Row, columns: &[Column]) -> rusqlite::Result<Json> {
+    let mut object = Map::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
+        let value = match row.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => Json::Null,
+            rusqlite::types::ValueRef::Integer(n) => match column.ty {
+                ColumnType::Boolean => Json::Bool(n != 0),
+                ColumnType::Real => serde_json::Number::from_f64(n as f64)
+                    .map(Json::Number)
+                    .unwrap_or(Json::Null),
+                _ => Json::from(n),
+            },
+            rusqlite::types::ValueRef::Real(x) => serde_json::Number::from_f64(x)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            rusqlite::types::ValueRef::Text(t) => {
+                Json::String(String::from_utf8_lossy(t).into_owned())
+            }
+            rusqlite::types::ValueRef::Blob(_) => Json::Null,
+        };
+        object.insert(column.name.clone(), value);
+    }
+    Ok(Json::Object(object))
+}
+
+fn json_to_sql(value: &Json, column: &Column) -> Result<SqlValue> {
+    let bad = || Error::invalid(column.name.clone(), "wrong_type");
+    Ok(match (value, column.ty) {
+        (Json::Null, _) => SqlValue::Null,
+        (Json::Bool(b), ColumnType::Boolean | ColumnType::Integer) => SqlValue::Integer(*b as i64),
+        (Json::Number(n), ColumnType::Integer | ColumnType::Boolean) => {
+            SqlValue::Integer(n.as_i64().ok_or_else(bad)?)
+        }
+        (Json::Number(n), ColumnType::Real) => SqlValue::Real(n.as_f64().ok_or_else(bad)?),
+        (Json::String(s), ColumnType::Text) => SqlValue::Text(s.clone()),
+        _ => return Err(bad()),
+    })
+}
+
+/// Rules that hold for every kind, by the shape of the field: text length, money
+/// bounds, currency codes, finite numbers.
+fn check_generic_rules(object: &Map<String, Json>) -> Result<()> {
+    for (field, value) in object {
+        match value {
+            Json::String(s) => {
+                if s.chars().count() > MAX_TEXT_CHARS {
+                    return Err(Error::invalid_because(
+                        field.clone(),
+                        "too_long",
+                        format!("max {MAX_TEXT_CHARS}"),
+                    ));
+                }
+                if field == "currency" || field.ends_with("_currency") {
+                    crate::money::check_currency(field, s)?;
+                }
+            }
+            Json::Number(n) if field.ends_with("_minor") => {
+                let v = n
+                    .as_i64()
+                    .ok_or_else(|| Error::invalid(field.clone(), "too_large"))?;
+                if v < 0 {
+                    return Err(Error::invalid(field.clone(), "negative"));
+                }
+                if v > MAX_MINOR {
+                    return Err(Error::invalid(field.clone(), "too_large"));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+impl KindInfo {
+    /// SQL condition on alias `t` that keeps the rows of one city (`?1`).
+    fn city_scope_sql(&self) -> Option<String> {
+        use crate::records::CityScope;
+        match self.city_scope {
+            CityScope::None => None,
+            CityScope::SelfId => Some("t.id = ?1".into()),
+            CityScope::Column => Some("t.city_id = ?1".into()),
+            CityScope::ViaMembership => Some(
+                "t.membership_id IN (SELECT m.id FROM membership m WHERE m.city_id = ?1)".into(),
+            ),
+        }
+    }
+}

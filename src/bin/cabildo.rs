@@ -68,6 +68,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Test support: add cost entries one by one until killed, printing each committed id.
+    #[command(hide = true)]
+    WriteLoop { file: PathBuf },
     /// Write (or with --check, compare) the TypeScript bindings of the UI.
     Bindings {
         #[arg(long, default_value = cabildo::bindings::BINDINGS_PATH)]
@@ -207,6 +210,7 @@ fn run(command: Command) -> Result<()> {
                 }
             }
         }
+        Command::WriteLoop { file } => write_loop(&file)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();
             if check {
@@ -266,4 +270,47 @@ fn print_summary(report: &roi::RoiReport, lang: Lang) {
     for w in &report.warnings {
         println!("{}: {}", lang.pick("aviso", "warning"), w.text(lang));
     }
+}
+
+/// Used by the durability test, which kills this process at random moments.
+fn write_loop(file: &Path) -> Result<()> {
+    use cabildo::model::{City, CostCategory, CostEntry, Meta};
+    use std::io::Write;
+    let mut store = Store::open(file)?;
+    let city_id = match store.list::<City>(None)?.into_iter().next() {
+        Some(c) => c.meta.id,
+        None => {
+            let city = City {
+                meta: Meta::default(),
+                name: "Durability".into(),
+                country: "MX".into(),
+                population: None,
+                population_year: None,
+                latitude: None,
+                longitude: None,
+                region: None,
+                cdp_account: None,
+            };
+            store.insert(city)?.meta.id
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for n in 0u64.. {
+        let entry = store.insert(CostEntry {
+            meta: Meta::default(),
+            city_id: city_id.clone(),
+            membership_id: None,
+            meeting_id: None,
+            spent_on: today(),
+            category: CostCategory::Travel,
+            amount_minor: Some(100 + (n % 1000) as i64),
+            currency: Some("MXN".into()),
+            hours: None,
+            role: None,
+            description: Some(format!("entry {n}")),
+        })?;
+        writeln!(out, "{}", entry.meta.id)?;
+        out.flush()?;
+    }
+    Ok(())
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Everything that must pass before a change lands:
+#   1. setup (installs what is missing)
+#   2. cargo test --workspace (the core, and the shell's mock-runtime tests)
+#   3. UI: type check (svelte-check) and unit tests (vitest)
+#   4. build the app (dev profile, custom-protocol)
+#   5. end-to-end tests of the real app under Xvfb (WebdriverIO + tauri-driver)
+# Runs every step it can, then exits non-zero if any failed.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+failed=()
+ok=()
+
+step() {
+  local name=$1
+  shift
+  section "$name"
+  local started
+  started=$(date +%s)
+  if "$@"; then
+    ok+=("$name")
+    info "-- $name: ok ($(($(date +%s) - started)) s)"
+  else
+    local code=$?
+    failed+=("$name")
+    info "-- $name: FAILED (exit $code, $(($(date +%s) - started)) s)"
+    return "$code"
+  fi
+}
+
+run_e2e() {
+  # Always a virtual display: the same screen size everywhere, and no window
+  # pops up on a developer's desktop.
+  command -v xvfb-run >/dev/null 2>&1 || { echo "xvfb-run not found" >&2; return 1; }
+  local runner=(xvfb-run -a --server-args="-screen 0 1440x900x24")
+  # A private session bus: no stray D-Bus session, no single-instance
+  # forwarding to an app running outside the test.
+  if command -v dbus-run-session >/dev/null 2>&1; then
+    runner+=(dbus-run-session --)
+  fi
+  (cd tests/e2e && WEBKIT_DISABLE_DMABUF_RENDERER=1 "${runner[@]}" npx wdio run wdio.conf.mjs)
+}
+
+step "setup" bash scripts/setup.sh || {
+  section "summary"
+  info "setup failed: nothing else was run"
+  exit 1
+}
+step "core and shell tests (cargo test --workspace)" cargo test --workspace
+step "UI type check (svelte-check)" bash -c 'cd ui && npm run check'
+step "UI unit tests (vitest)" bash -c 'cd ui && npm test'
+if step "build app" bash scripts/build-app.sh; then
+  step "end-to-end tests (WebdriverIO, Xvfb)" run_e2e
+else
+  failed+=("end-to-end tests (not run: the app did not build)")
+fi
+
+section "summary"
+for name in "${ok[@]}"; do info "ok      $name"; done
+for name in "${failed[@]}"; do info "FAILED  $name"; done
+if [ ${#failed[@]} -gt 0 ]; then
+  info "test.sh: ${#failed[@]} step(s) failed"
+  exit 1
+fi
+info "test.sh: all ${#ok[@]} steps passed"

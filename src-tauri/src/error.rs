@@ -1,0 +1,44 @@
+//! The one error shape that crosses the IPC boundary.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An error returned by a Tauri command. It reaches the UI as
+/// `{ "code": "...", "message": "..." }`; the UI switches on `code` and never
+/// on the message text, which is for logs and for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandError {
+    /// A stable, machine-readable code in snake_case, e.g. `io`, `not_found`.
+    pub code: String,
+    /// A human-readable explanation (English; not shown as translated UI text).
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl From<std::io::Error> for CommandError {
+    fn from(err: std::io::Error) -> Self {
+        Self::new("io", err.to_string())
+    }
+}
+
+impl From<tauri::Error> for CommandError {
+    fn from(err: tauri::Error) -> Self {
+        Self::new("shell", err.to_string())
+    }
+}

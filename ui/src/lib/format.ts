@@ -1,0 +1,91 @@
+// Display formatting of numbers, money, dates and hours for the current
+// language's locale. These functions only present values the core computed;
+// they never compute a figure.
+
+import { language, LOCALES, type Lang } from './lang.svelte';
+
+function localeFor(lang: Lang | undefined): string {
+  return LOCALES[lang ?? language.current];
+}
+
+/**
+ * The number of minor-unit digits of an ISO 4217 currency: 2 for MXN and USD,
+ * 0 for JPY, 3 for KWD. Asked of Intl, which knows the ISO table.
+ */
+export function currencyExponent(currency: string): number {
+  const options = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+  }).resolvedOptions();
+  return options.maximumFractionDigits ?? 2;
+}
+
+/**
+ * Money is an integer count of minor units plus a currency code (never a
+ * float in the data). `formatMoney(123456, 'MXN', 'es')` → "$1,234.56".
+ */
+export function formatMoney(minorUnits: number, currency: string, lang?: Lang): string {
+  if (!Number.isSafeInteger(minorUnits)) {
+    throw new RangeError(`money must be a whole number of minor units, got ${minorUnits}`);
+  }
+  const exponent = currencyExponent(currency);
+  const major = minorUnits / 10 ** exponent;
+  return new Intl.NumberFormat(localeFor(lang), {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+  }).format(major);
+}
+
+/** A plain number in the locale's grouping and decimal marks. */
+export function formatNumber(
+  value: number,
+  lang?: Lang,
+  options: Intl.NumberFormatOptions = { maximumFractionDigits: 2 },
+): string {
+  return new Intl.NumberFormat(localeFor(lang), options).format(value);
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A calendar date ("2026-03-05") as the locale writes it. The date is never
+ * moved by the machine's time zone: it is built and formatted in UTC.
+ */
+export function formatDate(
+  isoDate: string,
+  lang?: Lang,
+  style: 'short' | 'medium' | 'long' = 'medium',
+): string {
+  const match = ISO_DATE.exec(isoDate);
+  if (!match) {
+    throw new RangeError(`not a calendar date (YYYY-MM-DD): ${isoDate}`);
+  }
+  const [, y, m, d] = match;
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
+    throw new RangeError(`no such calendar date: ${isoDate}`);
+  }
+  return new Intl.DateTimeFormat(localeFor(lang), {
+    dateStyle: style,
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** Hours of work, e.g. "12.5 h"; at most one decimal. */
+export function formatHours(hours: number, lang?: Lang): string {
+  return new Intl.NumberFormat(localeFor(lang), {
+    style: 'unit',
+    unit: 'hour',
+    unitDisplay: 'short',
+    maximumFractionDigits: 1,
+  }).format(hours);
+}

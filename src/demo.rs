@@ -225,6 +225,7 @@ impl Demo<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn project(
         &mut self,
         name: &str,
@@ -279,7 +280,7 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
         .unwrap_or(0);
     let mut d = Demo {
         store,
-        ids: IdSource::new(0xCAB1_1D0, millis),
+        ids: IdSource::new(0x0CAB_11D0, millis),
         anchor,
         city: String::new(),
     };

@@ -36,8 +36,38 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("bad argument: {0}")]
     Argument(String),
+    /// Drawing, rasterising or writing a chart failed (not an input problem).
+    #[error("chart rendering failed: {0}")]
+    Chart(String),
     #[error("cancelled")]
     Cancelled,
+    // ---- sharing between offices (issue 5) ----
+    #[error("the file is too large to merge ({bytes} bytes; the limit is {limit})")]
+    FileTooLarge { bytes: u64, limit: u64 },
+    #[error("the file has {rows} rows or more; the limit is {limit}")]
+    TooManyRows { rows: u64, limit: u64 },
+    /// The file holds tables, columns, indexes, triggers or views this version does not write.
+    #[error("the file's structure is not Cabildo's: {0}")]
+    UnexpectedSchema(String),
+    /// A stored value has the wrong type, is too long, or is outside its domain.
+    #[error("the file holds a value Cabildo does not accept: {table}.{column} ({detail})")]
+    BadValue {
+        table: String,
+        column: String,
+        detail: String,
+    },
+    #[error("a file cannot be merged into itself: {0}")]
+    MergeIntoItself(String),
+    #[error("the merge would leave references to missing records: {0}")]
+    DanglingReference(String),
+    #[error("this backup belongs to another office ({0})")]
+    ForeignBackup(String),
+    #[error("the CSV file lacks the columns: {}", .missing.join(", "))]
+    CsvColumns { missing: Vec<String> },
+    #[error("line {line} of the CSV file is not UTF-8 text (save it as UTF-8 and try again)")]
+    CsvEncoding { line: u64 },
+    #[error("line {line} of the CSV file is malformed: {detail}")]
+    CsvMalformed { line: u64, detail: String },
 }
 
 fn detail_suffix(detail: &str) -> String {
@@ -84,7 +114,18 @@ impl Error {
             Error::Io(_) => "io".into(),
             Error::Json(_) => "malformed".into(),
             Error::Argument(_) => "argument".into(),
+            Error::Chart(_) => "chart".into(),
             Error::Cancelled => "cancelled".into(),
+            Error::FileTooLarge { .. } => "file_too_large".into(),
+            Error::TooManyRows { .. } => "too_many_rows".into(),
+            Error::UnexpectedSchema(_) => "unexpected_schema".into(),
+            Error::BadValue { .. } => "bad_value".into(),
+            Error::MergeIntoItself(_) => "merge_into_itself".into(),
+            Error::DanglingReference(_) => "dangling_reference".into(),
+            Error::ForeignBackup(_) => "foreign_backup".into(),
+            Error::CsvColumns { .. } => "csv_columns".into(),
+            Error::CsvEncoding { .. } => "csv_encoding".into(),
+            Error::CsvMalformed { .. } => "csv_malformed".into(),
         }
     }
 
@@ -111,4 +152,11 @@ pub struct ErrorPayload {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+}
+
+/// A stored value of an unexpected type: the file holds data Cabildo did not write.
+impl From<rusqlite::types::FromSqlError> for Error {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        Error::Corrupt(format!("unexpected value: {e}"))
+    }
 }

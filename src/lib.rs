@@ -4,8 +4,10 @@
 
 pub mod bindings;
 pub mod catalog;
+pub mod charts;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod format;
 pub mod generate;
 pub mod model;

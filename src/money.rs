@@ -142,3 +142,89 @@ impl RoleRates {
         self.rates.keys().map(String::as_str)
     }
 }
+
+/// A calendar date as the integer yyyymmdd: ordered like the date, read straight from
+/// the stored `YYYY-MM-DD` text without calendar arithmetic.
+pub fn date_key(text: &[u8]) -> Option<u32> {
+    if text.len() != 10 || text[4] != b'-' || text[7] != b'-' {
+        return None;
+    }
+    let mut key = 0u32;
+    for (i, b) in text.iter().enumerate() {
+        if i == 4 || i == 7 {
+            continue;
+        }
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        key = key * 10 + u32::from(b - b'0');
+    }
+    Some(key)
+}
+
+fn key_of(d: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    d.year().max(0) as u32 * 10_000 + d.month() * 100 + d.day()
+}
+
+/// `RateTable::factor` towards one target currency, precomputed at every date where
+/// a rate changes, so an aggregate over a million rows looks factors up by binary
+/// search on integer dates instead of walking the table.
+/// (change date key, factor or None when a rate is missing), in date order.
+type FactorPoints = Vec<(u32, Option<f64>)>;
+
+pub struct FactorIndex {
+    /// Per source currency, its factor points.
+    currencies: Vec<(String, FactorPoints)>,
+    target: String,
+}
+
+impl FactorIndex {
+    pub fn new(rates: &RateTable, target: &str) -> FactorIndex {
+        let mut change_dates: Vec<NaiveDate> = rates
+            .rates
+            .get(target)
+            .map(|l| l.iter().map(|(d, _)| *d).collect())
+            .unwrap_or_default();
+        change_dates.push(NaiveDate::MIN);
+        let mut sources: Vec<&String> = rates.rates.keys().collect();
+        let base = rates.base.clone();
+        sources.push(&base);
+        let mut currencies = Vec::new();
+        for source in sources {
+            let mut dates = change_dates.clone();
+            if let Some(list) = rates.rates.get(source) {
+                dates.extend(list.iter().map(|(d, _)| *d));
+            }
+            dates.sort();
+            dates.dedup();
+            let points = dates
+                .into_iter()
+                .map(|d| (key_of(d), rates.factor(source, target, d)))
+                .collect();
+            currencies.push((source.clone(), points));
+        }
+        FactorIndex {
+            currencies,
+            target: target.to_string(),
+        }
+    }
+
+    /// Factor from `currency` to the target on the date with key `on` (see `date_key`).
+    pub fn factor(&self, currency: &str, on: u32) -> Option<f64> {
+        if currency == self.target {
+            return Some(1.0);
+        }
+        let (_, points) = self.currencies.iter().find(|(c, _)| c == currency)?;
+        let idx = points.partition_point(|(d, _)| *d <= on);
+        if idx == 0 {
+            return None;
+        }
+        points[idx - 1].1
+    }
+}
+
+/// Parses a `date_key` back into a date (for warnings).
+pub fn date_of_key(key: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt((key / 10_000) as i32, (key / 100) % 100, key % 100)
+}

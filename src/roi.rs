@@ -4,7 +4,6 @@
 //! Every rule of the return lives here; front ends only show these rows.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -286,17 +285,11 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     }
     crate::money::check_currency("currency", &query.currency)?;
     let city = query.city_id.as_deref();
-    let rates = Arc::new(store.rate_table()?);
-    let roles = Arc::new(store.role_rates()?);
+    let rates = store.rate_table()?;
+    let roles = store.role_rates()?;
     let memberships = store.roi_memberships(city)?;
-    let (costs, missing) = store.roi_costs(
-        query.from,
-        query.to,
-        &query.currency,
-        city,
-        rates.clone(),
-        roles,
-    )?;
+    let (costs, missing) =
+        store.roi_costs(query.from, query.to, &query.currency, city, &rates, &roles)?;
     let outcomes = store.roi_outcomes(query.to, city)?;
     let meetings: HashMap<String, MeetingCounts> = store
         .roi_meetings(query.from, query.to, city)?
@@ -509,32 +502,63 @@ impl OutcomeFigures {
                 self.months_saved += o.months_saved.unwrap_or(0.0) * o.share
             }
             OutcomeKind::PolicyTransfer => self.policies += o.share,
-            OutcomeKind::Financing => {
-                let amount = o.amount_minor.unwrap_or(0);
-                let committed = o.committed_minor.unwrap_or(match o.financing_status {
-                    Some(FinancingStatus::Committed | FinancingStatus::Disbursed) => amount,
-                    _ => 0,
-                });
-                let disbursed = o.disbursed_minor.unwrap_or(match o.financing_status {
-                    Some(FinancingStatus::Disbursed) => committed,
-                    _ => 0,
-                });
-                let Some(from) = o.currency.as_deref() else {
-                    return;
-                };
-                match rates.factor(from, currency, o.occurred_on) {
-                    Some(f) => {
-                        self.committed += committed as f64 * f * o.share;
-                        self.disbursed += disbursed as f64 * f * o.share;
-                    }
-                    None => warnings.push(RoiWarning {
-                        code: "missing_exchange_rate".into(),
-                        subject: from.to_string(),
-                        on: Some(o.occurred_on),
-                    }),
+            OutcomeKind::Financing => match financing_credit(o, currency, rates) {
+                FinancingCredit::Amounts {
+                    committed,
+                    disbursed,
+                } => {
+                    self.committed += committed;
+                    self.disbursed += disbursed;
                 }
-            }
+                FinancingCredit::NoCurrency => {}
+                FinancingCredit::MissingRate(from) => warnings.push(RoiWarning {
+                    code: "missing_exchange_rate".into(),
+                    subject: from,
+                    on: Some(o.occurred_on),
+                }),
+            },
         }
+    }
+}
+
+/// What one attribution of a financing outcome credits to its membership.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinancingCredit {
+    /// Minor units of the reporting currency, already multiplied by the share (unrounded).
+    Amounts { committed: f64, disbursed: f64 },
+    /// The outcome names no currency: it counts for nothing.
+    NoCurrency,
+    /// No exchange rate for this currency on the outcome's date.
+    MissingRate(String),
+}
+
+/// The financing rule, shared by the report and the financing chart so both always agree:
+/// an amount counts as committed once the status is committed or disbursed, and as
+/// disbursed (up to the committed amount) once disbursed, unless the outcome records those
+/// figures itself; it is converted on the outcome's date and multiplied by the share.
+pub fn financing_credit(
+    o: &AttributedOutcome,
+    currency: &str,
+    rates: &crate::money::RateTable,
+) -> FinancingCredit {
+    let amount = o.amount_minor.unwrap_or(0);
+    let committed = o.committed_minor.unwrap_or(match o.financing_status {
+        Some(FinancingStatus::Committed | FinancingStatus::Disbursed) => amount,
+        _ => 0,
+    });
+    let disbursed = o.disbursed_minor.unwrap_or(match o.financing_status {
+        Some(FinancingStatus::Disbursed) => committed,
+        _ => 0,
+    });
+    let Some(from) = o.currency.as_deref() else {
+        return FinancingCredit::NoCurrency;
+    };
+    match rates.factor(from, currency, o.occurred_on) {
+        Some(f) => FinancingCredit::Amounts {
+            committed: committed as f64 * f * o.share,
+            disbursed: disbursed as f64 * f * o.share,
+        },
+        None => FinancingCredit::MissingRate(from.to_string()),
     }
 }
 

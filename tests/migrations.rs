@@ -113,3 +113,34 @@ fn files_that_are_not_cabildo_databases_are_refused_and_left_unchanged() {
     );
     assert_eq!(std::fs::read(&other).expect("bytes"), before);
 }
+
+#[test]
+fn opening_to_read_changes_nothing_in_the_file_even_an_old_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("old.cabildo");
+    version_1_file(&path);
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .expect("rollback journal");
+    }
+    let before = std::fs::read(&path).expect("bytes");
+    let store = Store::open_read_only(&path).expect("read an old file");
+    let city: City = store.get("c1").expect("city");
+    assert_eq!(city.name, "Ciudad Vieja");
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).expect("bytes"),
+        before,
+        "not upgraded in place, not switched to WAL"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no backup or journal next to a file that was only read"
+    );
+}

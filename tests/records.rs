@@ -422,3 +422,58 @@ fn lists_are_scoped_to_one_city_when_asked() {
         "the catalog is shared"
     );
 }
+
+#[test]
+fn records_sent_as_json_follow_the_same_rules() {
+    let (mut store, city_id, m) = store_with_membership();
+    let entry = money_cost(
+        &city_id,
+        Some(&m),
+        "2025-01-01",
+        CostCategory::Travel,
+        100,
+        "MXN",
+    );
+    let saved = store
+        .save_json(
+            RecordKind::CostEntry,
+            serde_json::to_value(&entry).expect("json"),
+        )
+        .expect("insert");
+    let id = saved["id"].as_str().expect("id").to_string();
+    let mut changed = saved.clone();
+    changed["amount_minor"] = serde_json::json!(250);
+    store
+        .save_json(RecordKind::CostEntry, changed)
+        .expect("update");
+    assert_eq!(
+        store.get::<CostEntry>(&id).expect("get").amount_minor,
+        Some(250)
+    );
+    let mut bad = saved;
+    bad["amount_minor"] = serde_json::json!(-1);
+    assert_eq!(
+        store
+            .save_json(RecordKind::CostEntry, bad)
+            .expect_err("negative")
+            .code(),
+        "invalid.negative"
+    );
+    let mut wrong_type = serde_json::to_value(&entry).expect("json");
+    wrong_type["spent_on"] = serde_json::json!("yesterday");
+    assert_eq!(
+        store
+            .save_json(RecordKind::CostEntry, wrong_type)
+            .expect_err("bad date")
+            .code(),
+        "malformed"
+    );
+    let listed = store
+        .list_json(RecordKind::CostEntry, Some(&city_id))
+        .expect("list");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        store.get_json(RecordKind::CostEntry, &id).expect("get")["amount_minor"],
+        250
+    );
+}

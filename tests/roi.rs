@@ -439,7 +439,7 @@ fn the_rules_are_evaluated_in_order_so_an_ended_membership_with_outcomes_is_inac
 #[test]
 fn rows_roll_up_per_network_and_per_city_and_general_costs_stay_with_the_city() {
     let (mut store, city, m) = store_with_membership();
-    let other = store.insert(city("Bravo")).expect("city").meta.id;
+    let other = store.insert(common::city("Bravo")).expect("city").meta.id;
     let c40 = network_id(&store, "C40");
     let m2 = store.insert(membership(&other, &c40)).expect("m2").meta.id;
     store

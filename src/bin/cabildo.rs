@@ -12,6 +12,12 @@ use cabildo::format::{self, Lang};
 use cabildo::roi::{self, RoiQuery};
 use cabildo::Store;
 
+#[path = "cli/exchange.rs"]
+mod exchange_cli;
+
+#[path = "cli/charts.rs"]
+mod charts_cli;
+
 #[derive(Parser)]
 #[command(
     name = "cabildo",
@@ -48,15 +54,8 @@ enum Command {
     /// The ROI rows per membership for a period.
     Summary {
         file: PathBuf,
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        #[arg(long)]
-        to: Option<NaiveDate>,
-        #[arg(long)]
-        currency: Option<String>,
-        /// City name (exact, case-insensitive).
-        #[arg(long)]
-        city: Option<String>,
+        #[command(flatten)]
+        query: QueryArgs,
         #[arg(long)]
         json: bool,
         #[arg(long, default_value = "en")]
@@ -71,6 +70,12 @@ enum Command {
     /// Test support: add cost entries one by one until killed, printing each committed id.
     #[command(hide = true)]
     WriteLoop { file: PathBuf },
+    /// Sharing between offices: export, merge, Excel/CSV, CDP import, peers, backups.
+    #[command(flatten)]
+    Exchange(exchange_cli::ExchangeCommand),
+    /// Council charts: one chart as SVG/PNG/PDF, and the council pack.
+    #[command(flatten)]
+    Charts(charts_cli::ChartCommand),
     /// Write (or with --check, compare) the TypeScript bindings of the UI.
     Bindings {
         #[arg(long, default_value = cabildo::bindings::BINDINGS_PATH)]
@@ -109,18 +114,71 @@ fn refuse_overwrite(file: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn open_existing(file: &Path) -> Result<Store> {
+fn must_exist(file: &Path) -> Result<()> {
     if !file.exists() {
         return Err(Error::Argument(format!(
             "{} does not exist",
             file.display()
         )));
     }
+    Ok(())
+}
+
+/// Opens a file for a command that only reads: the file is never changed.
+fn open_for_reading(file: &Path) -> Result<Store> {
+    must_exist(file)?;
+    Store::open_read_only(file)
+}
+
+/// Opens a file a command writes to; it must exist already (never created here).
+fn open_for_writing(file: &Path) -> Result<Store> {
+    must_exist(file)?;
     Store::open_existing(file)
 }
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The period, currency and city options of the report and chart commands.
+#[derive(clap::Args)]
+struct QueryArgs {
+    /// First day of the period (default: twelve months before --to).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Last day of the period (default: today).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// Reporting currency (default: the office's).
+    #[arg(long)]
+    currency: Option<String>,
+    /// City name (exact, case-insensitive; default: all cities).
+    #[arg(long)]
+    city: Option<String>,
+}
+
+/// The ROI query the options ask for: the last twelve months in the office's currency
+/// unless told otherwise.
+fn roi_query(store: &Store, args: &QueryArgs) -> Result<RoiQuery> {
+    let mut query = RoiQuery::last_twelve_months(
+        args.to.unwrap_or_else(today),
+        &store.office().reporting_currency,
+    );
+    if let Some(from) = args.from {
+        query.from = from;
+    }
+    if let Some(currency) = &args.currency {
+        query.currency = currency.to_uppercase();
+    }
+    if let Some(name) = &args.city {
+        let cities: Vec<cabildo::model::City> = store.list(None)?;
+        let found = cities
+            .into_iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::Argument(format!("no city named {name}")))?;
+        query.city_id = Some(found.meta.id);
+    }
+    Ok(query)
 }
 
 fn run(command: Command) -> Result<()> {
@@ -155,34 +213,14 @@ fn run(command: Command) -> Result<()> {
         }
         Command::Summary {
             file,
-            from,
-            to,
-            currency,
-            city,
+            query,
             json,
             lang,
         } => {
             let lang = Lang::parse(&lang)
                 .ok_or_else(|| Error::Argument("--lang must be es or en".into()))?;
-            let store = open_existing(&file)?;
-            let mut query = RoiQuery::last_twelve_months(
-                to.unwrap_or_else(today),
-                &store.office().reporting_currency,
-            );
-            if let Some(from) = from {
-                query.from = from;
-            }
-            if let Some(currency) = currency {
-                query.currency = currency.to_uppercase();
-            }
-            if let Some(name) = city {
-                let cities: Vec<cabildo::model::City> = store.list(None)?;
-                let found = cities
-                    .into_iter()
-                    .find(|c| c.name.eq_ignore_ascii_case(&name))
-                    .ok_or_else(|| Error::Argument(format!("no city named {name}")))?;
-                query.city_id = Some(found.meta.id);
-            }
+            let store = open_for_reading(&file)?;
+            let query = roi_query(&store, &query)?;
             let report = roi::compute(&store, &query)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -191,7 +229,7 @@ fn run(command: Command) -> Result<()> {
             }
         }
         Command::Networks { file, json } => {
-            let store = open_existing(&file)?;
+            let store = open_for_reading(&file)?;
             let rows = store.network_city_counts()?;
             if json {
                 let list: Vec<_> = rows
@@ -200,10 +238,7 @@ fn run(command: Command) -> Result<()> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
-                println!(
-                    "{:<18} {:>7}  {:<6} {}",
-                    "acronym", "cities", "since", "name"
-                );
+                println!("{:<18} {:>7}  {:<6} name", "acronym", "cities", "since");
                 for (n, cities) in rows {
                     let founded = n.founded_year.map(|y| y.to_string()).unwrap_or_default();
                     println!("{:<18} {:>7}  {:<6} {}", n.acronym, cities, founded, n.name);
@@ -211,6 +246,8 @@ fn run(command: Command) -> Result<()> {
             }
         }
         Command::WriteLoop { file } => write_loop(&file)?,
+        Command::Exchange(command) => exchange_cli::run(command)?,
+        Command::Charts(command) => charts_cli::run(command)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();
             if check {

@@ -18,8 +18,15 @@ use crate::error::{Error, Result};
 use crate::model::Meta;
 use crate::records::{KindInfo, RecordKind};
 
+pub mod charts;
+pub mod dynamic;
 mod lookups;
 pub mod roi;
+// sharing between offices (issue 5)
+pub mod backups;
+pub mod exchange;
+pub mod incoming;
+pub mod merge;
 
 /// `PRAGMA application_id` of every Cabildo file ("CBLD").
 pub const APPLICATION_ID: i32 = 0x4342_4C44;
@@ -155,6 +162,30 @@ impl Store {
         }
     }
 
+    /// Opens a Cabildo file only to read it: nothing in the file changes, not even its
+    /// journal mode, so reports run on a write-protected or shared copy. A file of an
+    /// older schema is upgraded in a temporary copy, never in place.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !looks_like_sqlite(path)? {
+            return Err(Error::NotCabildo(path.display().to_string()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let version = readable_version(&conn, path)?;
+        if version < SCHEMA_VERSION {
+            let copy = std::env::temp_dir().join(format!("cabildo-read-{}.cabildo", new_id()));
+            conn.execute("VACUUM INTO ?1", [copy.to_string_lossy().as_ref()])?;
+            drop(conn);
+            return Self::open_existing(&copy);
+        }
+        configure_reading(&conn)?;
+        let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
+        store.last_stamp = store.scan_stamp()?;
+        Ok(store)
+    }
+
     /// Opens a file that must already be a Cabildo database; never creates one.
     pub fn open_existing(path: &Path) -> Result<Store> {
         if !looks_like_sqlite(path)? {
@@ -166,16 +197,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        let (app_id, version) = identity_of(&conn)?;
-        if app_id != APPLICATION_ID {
-            return Err(Error::NotCabildo(path.display().to_string()));
-        }
-        if version > SCHEMA_VERSION {
-            return Err(Error::NewerSchema {
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        let version = readable_version(&conn, path)?;
         configure(&conn)?;
         if version < SCHEMA_VERSION {
             backup_before_migration(&conn, path, version)?;
@@ -184,7 +206,7 @@ impl Store {
                 .map_err(|e| Error::Migration(e.to_string()))?;
         }
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
-        store.last_stamp = store.data_stamp()?;
+        store.last_stamp = store.scan_stamp()?;
         Ok(store)
     }
 
@@ -482,7 +504,7 @@ impl Store {
                 items.push(item?);
             }
         }
-        items.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at));
+        items.sort_by_key(|item| std::cmp::Reverse(item.deleted_at));
         Ok(items)
     }
 
@@ -552,10 +574,35 @@ impl Store {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    configure_reading(conn)
+}
+
+/// Settings that change nothing in the file.
+fn configure_reading(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // Reports read whole tables: a larger page cache and memory-mapped reads keep a
+    // million-row summary from going through a read call per page. Local files only;
+    // untrusted files are opened elsewhere with mmap off.
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
+}
+
+/// The schema version of a Cabildo file this build can read; refuses other files.
+fn readable_version(conn: &Connection, path: &Path) -> Result<i64> {
+    let (app_id, version) = identity_of(conn)?;
+    if app_id != APPLICATION_ID {
+        return Err(Error::NotCabildo(path.display().to_string()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(version)
 }
 
 fn identity_of(conn: &Connection) -> Result<(i32, i64)> {

@@ -4,10 +4,9 @@
 //! other than those functions.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::functions::FunctionFlags;
 use rusqlite::params;
 
 use crate::error::Result;
@@ -15,7 +14,7 @@ use crate::model::{
     Ask, CostCategory, FinancingStatus, MeetingResult, MembershipRole, MembershipStatus,
     OutcomeKind,
 };
-use crate::money::{RateTable, RoleRates};
+use crate::money::{date_key, date_of_key, FactorIndex, RateTable, RoleRates};
 use crate::store::Store;
 
 /// A membership with the names the report shows.
@@ -61,7 +60,7 @@ pub struct AttributedOutcome {
     pub disbursed_minor: Option<i64>,
     pub financing_status: Option<FinancingStatus>,
     pub months_saved: Option<f64>,
-    /// Sum of all live shares of this outcome, in basis points.
+    /// Sum of the live shares of this outcome (within the city when scoped), in basis points.
     pub total_share_bp: i64,
 }
 
@@ -83,6 +82,19 @@ pub struct ThesisInfo {
     pub reviewed: bool,
 }
 
+const COSTS_SQL: &str =
+    "SELECT membership_id, city_id, category, amount_minor, currency, hours, role, spent_on
+     FROM cost_entry WHERE deleted = 0 AND spent_on >= ?1 AND spent_on <= ?2";
+
+/// Running sums of one membership (or one city's general costs), per category index.
+struct CostGroup {
+    membership_id: Option<String>,
+    city_id: String,
+    values: [f64; 6],
+    hours: [f64; 6],
+    first_on: [u32; 6],
+}
+
 /// What was missing while converting: (currency, date) and (role, date).
 #[derive(Debug, Clone, Default)]
 pub struct MissingRates {
@@ -91,22 +103,31 @@ pub struct MissingRates {
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    date_key(text.as_bytes()).and_then(date_of_key)
 }
 
-fn date_col(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn date_col(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(row
         .get::<_, Option<String>>(i)?
         .as_deref()
         .and_then(parse_date))
 }
 
-fn enum_col<T: serde::de::DeserializeOwned>(
+pub(super) fn enum_col<T: serde::de::DeserializeOwned>(
     row: &rusqlite::Row,
     i: usize,
 ) -> rusqlite::Result<Option<T>> {
-    let text: Option<String> = row.get(i)?;
-    Ok(text.and_then(|t| serde_json::from_value(serde_json::Value::String(t)).ok()))
+    use serde::de::IntoDeserializer;
+    let Some(text) = row
+        .get_ref(i)?
+        .as_str_or_null()
+        .map_err(rusqlite::Error::from)?
+    else {
+        return Ok(None);
+    };
+    let deserializer: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        text.into_deserializer();
+    Ok(T::deserialize(deserializer).ok())
 }
 
 impl Store {
@@ -177,85 +198,117 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Cost per (membership, category) in the period, converted to `currency`.
+    /// Cost per (membership, category) in the period, converted to `currency`; costs
+    /// with no membership are grouped per city.
+    ///
+    /// Rows are read in storage order and summed in a hash map: a million-row GROUP BY
+    /// would make SQLite sort them all, which costs more than the reading itself.
     pub fn roi_costs(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         currency: &str,
         city_id: Option<&str>,
-        rates: Arc<RateTable>,
-        roles: Arc<RoleRates>,
+        rates: &RateTable,
+        roles: &RoleRates,
     ) -> Result<(Vec<CostAggregate>, MissingRates)> {
-        let missing = Arc::new(Mutex::new(MissingRates::default()));
-        let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-        {
-            let (rates, missing, target) = (rates.clone(), missing.clone(), currency.to_string());
-            self.conn()
-                .create_scalar_function("cabildo_fx", 2, flags, move |ctx| {
-                    let from: String = ctx.get(0)?;
-                    let on: String = ctx.get(1)?;
-                    let Some(on) = parse_date(&on) else {
-                        return Ok(None);
-                    };
-                    let factor = rates.factor(&from, &target, on);
-                    if factor.is_none() {
-                        if let Ok(mut m) = missing.lock() {
-                            m.exchange.insert((from, on));
-                        }
-                    }
-                    Ok(factor)
-                })?;
-        }
-        {
-            let (missing, target) = (missing.clone(), currency.to_string());
-            self.conn()
-                .create_scalar_function("cabildo_hour", 2, flags, move |ctx| {
-                    let role: String = ctx.get(0)?;
-                    let on: String = ctx.get(1)?;
-                    let Some(on) = parse_date(&on) else {
-                        return Ok(None);
-                    };
-                    match roles.hourly(&role, on) {
+        let factors = FactorIndex::new(rates, currency);
+        let categories: Vec<(String, CostCategory)> =
+            CostCategory::ALL.iter().map(|c| (c.code(), *c)).collect();
+        let mut missing = MissingRates::default();
+        let mut index: HashMap<Box<[u8]>, usize> = HashMap::new();
+        let mut groups: Vec<CostGroup> = Vec::new();
+        let sql = match city_id {
+            Some(_) => COSTS_SQL.to_string() + " AND city_id = ?3",
+            None => COSTS_SQL.to_string(),
+        };
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = match city_id {
+            Some(city) => stmt.query(params![from.to_string(), to.to_string(), city])?,
+            None => stmt.query(params![from.to_string(), to.to_string()])?,
+        };
+        while let Some(row) = rows.next()? {
+            let membership = row.get_ref(0)?.as_bytes_or_null()?;
+            let city = row.get_ref(1)?.as_bytes()?;
+            let group_key = membership.unwrap_or(city);
+            let slot = match index.get(group_key) {
+                Some(slot) => *slot,
+                None => {
+                    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                    groups.push(CostGroup {
+                        membership_id: membership.map(text),
+                        city_id: text(city),
+                        values: [0.0; 6],
+                        hours: [0.0; 6],
+                        first_on: [u32::MAX; 6],
+                    });
+                    index.insert(group_key.into(), groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            let category_text = row.get_ref(2)?.as_str()?;
+            let Some(c) = categories
+                .iter()
+                .position(|(code, _)| code == category_text)
+            else {
+                continue;
+            };
+            let Some(key) = date_key(row.get_ref(7)?.as_bytes()?) else {
+                continue;
+            };
+            let value = match row.get_ref(5)?.as_f64_or_null()? {
+                Some(hours) => {
+                    let role = row.get_ref(6)?.as_str_or_null()?.unwrap_or("");
+                    groups[slot].hours[c] += hours;
+                    let date = date_of_key(key).unwrap_or(from);
+                    match roles.hourly(role, date) {
                         None => {
-                            if let Ok(mut m) = missing.lock() {
-                                m.role.insert((role, on));
-                            }
-                            Ok(None)
+                            missing.role.insert((role.to_string(), date));
+                            None
                         }
-                        Some((hourly, cur)) => {
-                            let factor = rates.factor(cur, &target, on);
-                            if factor.is_none() {
-                                if let Ok(mut m) = missing.lock() {
-                                    m.exchange.insert((cur.to_string(), on));
-                                }
+                        Some((hourly, cur)) => match factors.factor(cur, key) {
+                            Some(f) => Some(hours * hourly as f64 * f),
+                            None => {
+                                missing.exchange.insert((cur.to_string(), date));
+                                None
                             }
-                            Ok(factor.map(|f| hourly as f64 * f))
+                        },
+                    }
+                }
+                None => {
+                    let amount = row.get_ref(3)?.as_i64_or_null()?.unwrap_or(0);
+                    let cur = row.get_ref(4)?.as_str_or_null()?.unwrap_or("");
+                    match factors.factor(cur, key) {
+                        Some(f) => Some(amount as f64 * f),
+                        None => {
+                            missing
+                                .exchange
+                                .insert((cur.to_string(), date_of_key(key).unwrap_or(from)));
+                            None
                         }
                     }
-                })?;
+                }
+            };
+            let group = &mut groups[slot];
+            group.values[c] += value.unwrap_or(0.0);
+            group.first_on[c] = group.first_on[c].min(key);
         }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT membership_id, city_id, category,
-                    TOTAL(CASE WHEN hours IS NULL THEN amount_minor * cabildo_fx(currency, spent_on)
-                               ELSE hours * cabildo_hour(role, spent_on) END),
-                    TOTAL(hours), MIN(spent_on)
-             FROM cost_entry
-             WHERE deleted = 0 AND spent_on >= ?1 AND spent_on <= ?2 AND (?3 IS NULL OR city_id = ?3)
-             GROUP BY membership_id, city_id, category",
-        )?;
-        let rows = stmt.query_map(params![from.to_string(), to.to_string(), city_id], |r| {
-            Ok(CostAggregate {
-                membership_id: r.get(0)?,
-                city_id: r.get(1)?,
-                category: enum_col(r, 2)?.unwrap_or(CostCategory::Other),
-                value_minor: r.get(3)?,
-                hours: r.get(4)?,
-                first_on: date_col(r, 5)?,
-            })
-        })?;
-        let aggregates = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        let missing = missing.lock().map(|m| m.clone()).unwrap_or_default();
+        let mut aggregates = Vec::new();
+        for group in groups {
+            for (c, (_, category)) in categories.iter().enumerate() {
+                if group.first_on[c] == u32::MAX {
+                    continue;
+                }
+                aggregates.push(CostAggregate {
+                    membership_id: group.membership_id.clone(),
+                    city_id: group.city_id.clone(),
+                    category: *category,
+                    value_minor: group.values[c],
+                    hours: group.hours[c],
+                    first_on: date_of_key(group.first_on[c]),
+                });
+            }
+        }
         Ok((aggregates, missing))
     }
 
@@ -267,8 +320,7 @@ impl Store {
     ) -> Result<Vec<AttributedOutcome>> {
         let mut stmt = self.conn().prepare(
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
-                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
-                    (SELECT SUM(a2.share_bp) FROM attribution a2 WHERE a2.outcome_id = o.id AND a2.deleted = 0)
+                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved
              FROM attribution a JOIN outcome o ON o.id = a.outcome_id
              JOIN membership m ON m.id = a.membership_id
              WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR m.city_id = ?2)",
@@ -286,10 +338,19 @@ impl Store {
                 disbursed_minor: r.get(8)?,
                 financing_status: enum_col(r, 9)?,
                 months_saved: r.get(10)?,
-                total_share_bp: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
+                total_share_bp: 0,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut list: Vec<AttributedOutcome> = rows.collect::<rusqlite::Result<_>>()?;
+        // Shares of each outcome, summed here rather than by a correlated subquery.
+        let mut totals: HashMap<String, i64> = HashMap::new();
+        for o in &list {
+            *totals.entry(o.outcome_id.clone()).or_default() += (o.share * 10_000.0).round() as i64;
+        }
+        for o in &mut list {
+            o.total_share_bp = totals.get(&o.outcome_id).copied().unwrap_or(0);
+        }
+        Ok(list)
     }
 
     pub fn roi_meetings(
@@ -352,8 +413,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Newest write in the file: the "data date" of reports and charts.
+    /// Newest write in the file: the "data date" of reports and charts. Kept by the
+    /// store's clock, which every write and merge moves forward.
     pub fn data_stamp(&self) -> Result<i64> {
+        Ok(self.last_stamp)
+    }
+
+    /// Reads the newest stamp from the tables (once, at open).
+    pub(super) fn scan_stamp(&self) -> Result<i64> {
         let mut latest = 0;
         for kind in crate::records::RecordKind::ALL {
             let sql = format!(

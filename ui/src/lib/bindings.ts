@@ -297,3 +297,208 @@ theses_due: Array<RoiRow>,
  * Active memberships renewing within 90 days of the period's end.
  */
 renewals: Array<RoiRow>, };
+
+export type ChartKind = "cost-by-category" | "cost-vs-return" | "financing-over-time" | "leverage" | "project-timelines" | "portfolio-funnel" | "asks-to-results";
+
+export type ChartRequest = { kind: ChartKind, query: RoiQuery, lang: Lang, width: number, height: number, };
+
+export type KeyFigure = { label: string, value: string, };
+
+export type Chart = { kind: ChartKind, title: string, svg: string, width: number, height: number, 
+/**
+ * True when the period has no data for this chart and the SVG says so.
+ */
+empty: boolean, figures: Array<KeyFigure>, 
+/**
+ * What the figures could not take into account (missing rates…), in the language.
+ */
+warnings: Array<string>, };
+
+export type PackRequest = { query: RoiQuery, lang: Lang, 
+/**
+ * The charts, in order; empty means all seven.
+ */
+charts: Array<ChartKind>, 
+/**
+ * The date printed on the title page (default: today).
+ */
+generated_on: string | null, };
+
+export type MergeCounts = { 
+/**
+ * Records in the received file.
+ */
+incoming: number, 
+/**
+ * Not here yet: added.
+ */
+new: number, 
+/**
+ * Newer in the received file: replace the local version.
+ */
+updated: number, 
+/**
+ * Equal here, or newer here: nothing to do.
+ */
+unchanged: number, 
+/**
+ * Deleted in the received file after the local version: moved to the trash here.
+ */
+tombstoned: number, 
+/**
+ * Changed on both sides since they last agreed: the later write is kept and the
+ * other goes to the conflict log.
+ */
+conflicts: number, };
+
+export type KindCounts = { kind: RecordKind, 
+/**
+ * Records in the received file.
+ */
+incoming: number, 
+/**
+ * Not here yet: added.
+ */
+new: number, 
+/**
+ * Newer in the received file: replace the local version.
+ */
+updated: number, 
+/**
+ * Equal here, or newer here: nothing to do.
+ */
+unchanged: number, 
+/**
+ * Deleted in the received file after the local version: moved to the trash here.
+ */
+tombstoned: number, 
+/**
+ * Changed on both sides since they last agreed: the later write is kept and the
+ * other goes to the conflict log.
+ */
+conflicts: number, };
+
+export type ConflictPair = { kind: RecordKind, record_id: string, 
+/**
+ * The record named for people (from the local version).
+ */
+label: string, 
+/**
+ * Field name → value, as the record's own type serialises it.
+ */
+local: Record<string, unknown>, incoming: Record<string, unknown>, 
+/**
+ * The version kept: the later write by `(updated_at, updated_by)`.
+ */
+winner: MergeSide, };
+
+export type MergeRecord = { id: string, merged_at: number, from_office_id: string, from_office_name: string, source_file: string, 
+/**
+ * SHA-256 of the merged file, to recognise it if it comes again.
+ */
+fingerprint: string, kinds: Array<KindCounts>, totals: MergeCounts, };
+
+export type ConflictEntry = { id: string, merge_id: string, merged_at: number, from_office_name: string, kind: RecordKind, record_id: string, label: string, losing: Record<string, unknown>, winning: Record<string, unknown>, 
+/**
+ * Restored or dismissed by the user.
+ */
+resolved: boolean, };
+
+export type BackupInfo = { path: string, file_name: string, 
+/**
+ * When it was taken (UTC milliseconds).
+ */
+taken_at: number, bytes: number, };
+
+export type IncomingSummary = { file: string, office_id: string, office_name: string, 
+/**
+ * Schema version as received; older ones are upgraded in a private copy.
+ */
+schema_version: bigint, bytes: number, records: number, 
+/**
+ * SHA-256 of the file.
+ */
+fingerprint: string, };
+
+export type MergePlan = { source: IncomingSummary, kinds: Array<KindCounts>, totals: MergeCounts, 
+/**
+ * The first `LISTED_CONFLICTS` conflicts, both versions side by side.
+ */
+conflicts: Array<ConflictPair>, 
+/**
+ * When this very file (same fingerprint) was merged before: nothing left to do.
+ */
+already_merged_at: number | null, };
+
+export type MergeSummary = { 
+/**
+ * The merge history entry; None when there was nothing to write.
+ */
+merge_id: string | null, source: IncomingSummary, kinds: Array<KindCounts>, totals: MergeCounts, conflicts_logged: number, 
+/**
+ * The copy of the local file taken just before writing.
+ */
+backup: BackupInfo | null, already_merged: boolean, };
+
+export type PeersFilter = { 
+/**
+ * ISO 3166-1 alpha-2 code.
+ */
+country: string | null, 
+/**
+ * CDP region, e.g. "Latin America".
+ */
+region: string | null, };
+
+export type PeerNetwork = { network_id: string, acronym: string, name: string, 
+/**
+ * Imported cities with a membership in this network.
+ */
+cities: number, };
+
+export type Peers = { filter: PeersFilter, 
+/**
+ * Imported cities that pass the filter.
+ */
+cities: number, 
+/**
+ * Networks with at least one of those cities, most cities first.
+ */
+networks: Array<PeerNetwork>, 
+/**
+ * `overlap[i][j]`: cities in both `networks[i]` and `networks[j]`; the diagonal
+ * repeats each network's own count.
+ */
+overlap: Array<Array<number>>, 
+/**
+ * Every country and region among the imported cities, for the filters.
+ */
+countries: Array<string>, regions: Array<string>, };
+
+export type ImportWarning = { 
+/**
+ * Line of the file (the header is line 1).
+ */
+row: number, 
+/**
+ * Stable code the UI translates, e.g. `population_decimal_point`.
+ */
+code: string, column: string, 
+/**
+ * The value as found in the file.
+ */
+value: string, };
+
+export type CdpImportReport = { 
+/**
+ * Data rows read.
+ */
+rows: number, cities_added: number, cities_updated: number, cities_unchanged: number, 
+/**
+ * Rows not imported (each has a warning saying why).
+ */
+rows_skipped: number, memberships_added: number, 
+/**
+ * Acronyms of the networks added to the catalog.
+ */
+networks_added: Array<string>, metrics_added: number, metrics_updated: number, warnings: Array<ImportWarning>, };

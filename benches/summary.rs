@@ -1,0 +1,134 @@
+//! The full ROI summary on a generated database of 1,000 cities (about a million cost
+//! entries), beside the smallest hand-written SQL that computes the same cost and
+//! financing totals per membership on the same file (the floor). Goal: the engine within
+//! 1.3× of the floor.
+//!
+//! The database is generated once into target/bench-data (about a minute) and reused.
+//! `CABILDO_BENCH_CITIES` overrides the number of cities.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use cabildo::roi::{self, RoiQuery};
+use cabildo::Store;
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use rusqlite::Connection;
+
+fn database() -> PathBuf {
+    let cities: usize = std::env::var("CABILDO_BENCH_CITIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join(format!("roi-{cities}.cabildo"));
+    if !path.exists() {
+        let partial = dir.join(format!("roi-{cities}.partial"));
+        let _ = std::fs::remove_file(&partial);
+        let started = Instant::now();
+        cabildo::generate::generate(&partial, cities, 42, |_| {}).expect("generate");
+        std::fs::rename(&partial, &path).expect("rename");
+        println!(
+            "generated {cities} cities in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    path
+}
+
+/// Pure SQL: cost (money converted with the latest rate on or before the date, hours
+/// valued by the role rate valid on the date) and financing committed × share, per
+/// membership, in the base currency.
+const FLOOR_SQL: &str = "
+WITH cost AS (
+  SELECT c.membership_id AS m,
+         SUM(CASE WHEN c.hours IS NULL THEN
+               c.amount_minor * CASE WHEN c.currency = 'MXN' THEN 1.0 ELSE
+                 (SELECT r.rate FROM exchange_rate r WHERE r.currency = c.currency AND r.on_date <= c.spent_on
+                   AND r.deleted = 0 ORDER BY r.on_date DESC LIMIT 1) END
+             ELSE
+               c.hours * (SELECT rr.hourly_minor FROM role_rate rr WHERE rr.role = c.role AND rr.valid_from <= c.spent_on
+                   AND (rr.valid_to IS NULL OR rr.valid_to >= c.spent_on) AND rr.deleted = 0
+                   ORDER BY rr.valid_from DESC LIMIT 1)
+             END) AS total
+  FROM cost_entry c
+  WHERE c.deleted = 0 AND c.membership_id IS NOT NULL AND c.spent_on >= ?1 AND c.spent_on <= ?2
+  GROUP BY c.membership_id),
+fin AS (
+  SELECT a.membership_id AS m,
+         SUM(o.committed_minor * a.share_bp / 10000.0 * CASE WHEN o.currency = 'MXN' THEN 1.0 ELSE
+               (SELECT r.rate FROM exchange_rate r WHERE r.currency = o.currency AND r.on_date <= o.occurred_on
+                 AND r.deleted = 0 ORDER BY r.on_date DESC LIMIT 1) END) AS committed
+  FROM attribution a JOIN outcome o ON o.id = a.outcome_id
+  WHERE a.deleted = 0 AND o.deleted = 0 AND o.kind = 'financing' AND o.occurred_on >= ?1 AND o.occurred_on <= ?2
+  GROUP BY a.membership_id)
+SELECT m.id, COALESCE(cost.total, 0), COALESCE(fin.committed, 0)
+FROM membership m LEFT JOIN cost ON cost.m = m.id LEFT JOIN fin ON fin.m = m.id
+WHERE m.deleted = 0";
+
+fn floor(conn: &Connection, from: &str, to: &str) -> Vec<(String, f64, f64)> {
+    let mut stmt = conn.prepare_cached(FLOOR_SQL).expect("floor sql");
+    stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn bench_summary(c: &mut Criterion) {
+    let path = database();
+    let store = Store::open_existing(&path).expect("open");
+    let from = NaiveDate::from_ymd_opt(2023, 7, 1).expect("date");
+    let to = NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
+    let query = RoiQuery {
+        from,
+        to,
+        currency: "MXN".into(),
+        city_id: None,
+    };
+    // The floor gets the same connection settings as the store.
+    let conn = Connection::open(&path).expect("open");
+    conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;")
+        .expect("pragmas");
+
+    // The two compute the same totals, to the rounding of each category.
+    let report = roi::compute(&store, &query).expect("report");
+    let floor_rows = floor(&conn, &from.to_string(), &to.to_string());
+    let by_id: std::collections::HashMap<&str, &roi::RoiRow> = report
+        .rows
+        .iter()
+        .map(|r| (r.membership_id.as_str(), r))
+        .collect();
+    let mut compared = 0;
+    for (id, cost, committed) in &floor_rows {
+        let row = by_id[id.as_str()];
+        // The engine rounds each category to a minor unit: up to six half-units apart.
+        assert!(
+            (row.cost_total_minor as f64 - cost).abs() <= 3.0,
+            "cost of {id}: {} vs {cost}",
+            row.cost_total_minor
+        );
+        assert!(
+            (row.financing_committed_minor as f64 - committed).abs() <= 1.0,
+            "financing of {id}"
+        );
+        compared += 1;
+    }
+    println!(
+        "{} memberships; engine and floor agree on every total ({compared} compared)",
+        report.rows.len()
+    );
+
+    let mut group = c.benchmark_group("summary");
+    group.sample_size(10);
+    group.bench_function("engine: full ROI report", |b| {
+        b.iter(|| roi::compute(&store, &query).expect("report"))
+    });
+    group.bench_function("floor: hand-written SQL totals", |b| {
+        b.iter(|| floor(&conn, &from.to_string(), &to.to_string()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_summary);
+criterion_main!(benches);

@@ -1,0 +1,86 @@
+//! Spanish and English names of the domain values the charts show.
+
+use crate::format::Lang;
+use crate::model::{Ask, CostCategory, Instrument, MeetingResult, Sector, Stage};
+
+pub(crate) fn cost_category(c: CostCategory, lang: Lang) -> &'static str {
+    match c {
+        CostCategory::Dues => lang.pick("Cuotas", "Dues"),
+        CostCategory::Travel => lang.pick("Viajes", "Travel"),
+        CostCategory::StaffTime => lang.pick("Tiempo del personal", "Staff time"),
+        CostCategory::OfficialsTime => lang.pick("Tiempo de funcionarios", "Officials' time"),
+        CostCategory::Hosting => lang.pick("Sede de eventos", "Hosting"),
+        CostCategory::Other => lang.pick("Otros", "Other"),
+    }
+}
+
+pub(crate) fn instrument(i: Option<Instrument>, lang: Lang) -> &'static str {
+    match i {
+        Some(Instrument::Grant) => lang.pick("Donación", "Grant"),
+        Some(Instrument::ConcessionalLoan) => {
+            lang.pick("Préstamo concesional", "Concessional loan")
+        }
+        Some(Instrument::Loan) => lang.pick("Préstamo", "Loan"),
+        Some(Instrument::Guarantee) => lang.pick("Garantía", "Guarantee"),
+        Some(Instrument::Equity) => lang.pick("Capital", "Equity"),
+        Some(Instrument::TechnicalAssistance) => {
+            lang.pick("Asistencia técnica", "Technical assistance")
+        }
+        None => lang.pick("Sin instrumento", "No instrument"),
+    }
+}
+
+pub(crate) fn ask(a: Ask, lang: Lang) -> &'static str {
+    match a {
+        Ask::TechnicalAssistance => lang.pick("Asistencia técnica", "Technical assistance"),
+        Ask::ProjectPartnership => lang.pick("Alianza de proyecto", "Project partnership"),
+        Ask::FinancingPathway => lang.pick("Ruta de financiamiento", "Financing pathway"),
+        Ask::PolicyExchange => lang.pick("Intercambio de políticas", "Policy exchange"),
+        Ask::None => lang.pick("Sin solicitud", "No ask"),
+    }
+}
+
+pub(crate) fn result(r: MeetingResult, lang: Lang) -> &'static str {
+    match r {
+        MeetingResult::Achieved => lang.pick("Logrado", "Achieved"),
+        MeetingResult::Partly => lang.pick("Logrado en parte", "Partly achieved"),
+        MeetingResult::NotAchieved => lang.pick("No logrado", "Not achieved"),
+        MeetingResult::Pending => lang.pick("Pendiente", "Pending"),
+    }
+}
+
+pub(crate) fn sector(s: Sector, lang: Lang) -> &'static str {
+    match s {
+        Sector::Mobility => lang.pick("Movilidad", "Mobility"),
+        Sector::Water => lang.pick("Agua", "Water"),
+        Sector::Energy => lang.pick("Energía", "Energy"),
+        Sector::Digitalization => lang.pick("Digitalización", "Digitalization"),
+        Sector::Waste => lang.pick("Residuos", "Waste"),
+        Sector::Resilience => lang.pick("Resiliencia", "Resilience"),
+        Sector::Housing => lang.pick("Vivienda", "Housing"),
+        Sector::Other => lang.pick("Otro", "Other"),
+    }
+}
+
+pub(crate) fn stage(s: Stage, lang: Lang) -> &'static str {
+    match s {
+        Stage::Concept => lang.pick("Concepto", "Concept"),
+        Stage::PreFeasibility => lang.pick("Prefactibilidad", "Pre-feasibility"),
+        Stage::Feasibility => lang.pick("Factibilidad", "Feasibility"),
+        Stage::Bankable => lang.pick("Bancable", "Bankable"),
+        Stage::FinancingSecured => lang.pick("Financiamiento asegurado", "Financing secured"),
+        Stage::Implementation => lang.pick("En ejecución", "Implementation"),
+        Stage::Completed => lang.pick("Concluido", "Completed"),
+        Stage::Dropped => lang.pick("Descartado", "Dropped"),
+    }
+}
+
+/// "1 proyecto" / "3 proyectos": a count with its noun in the right number.
+pub(crate) fn counted(n: i64, lang: Lang, es: (&str, &str), en: (&str, &str)) -> String {
+    let (one, many) = match lang {
+        Lang::Es => es,
+        Lang::En => en,
+    };
+    let noun = if n == 1 { one } else { many };
+    format!("{} {noun}", crate::format::number(n as f64, 0))
+}

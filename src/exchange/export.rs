@@ -1,0 +1,427 @@
+//! Export for people: one Excel workbook (the ROI summary first, then a sheet per
+//! record kind) and CSV per record kind. Columns carry human names in the chosen
+//! language; money is a number with its currency in its own column; dates are dates.
+//! Only live records are exported (the trash stays in the database).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use serde_json::{Map, Value as Json};
+
+use super::columns::{column_label, is_date, kind_label, money_currency, reference_kind};
+use crate::error::{Error, Result};
+use crate::format::Lang;
+use crate::money::exponent;
+use crate::records::RecordKind;
+use crate::roi::{self, RoiQuery};
+use crate::store::Store;
+
+/// One cell of an exported table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A money amount in major units, shown with `decimals` places.
+    Money {
+        amount: f64,
+        decimals: u32,
+    },
+    Date(NaiveDate),
+    /// UTC milliseconds.
+    Instant(i64),
+    Flag(bool),
+}
+
+/// A kind's live records as a table for people.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportTable {
+    pub kind: RecordKind,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn xlsx_error(e: XlsxError) -> Error {
+    Error::Io(std::io::Error::other(e.to_string()))
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Io(std::io::Error::other(e.to_string()))
+}
+
+fn money_cell(minor: i64, currency: Option<&str>) -> Cell {
+    let decimals = currency.map(exponent).unwrap_or(2);
+    Cell::Money {
+        amount: minor as f64 / 10f64.powi(decimals as i32),
+        decimals,
+    }
+}
+
+fn cell_for(
+    kind: RecordKind,
+    column: &str,
+    record: &Map<String, Json>,
+    labels: &HashMap<RecordKind, HashMap<String, String>>,
+) -> Cell {
+    let value = record.get(column).unwrap_or(&Json::Null);
+    if value.is_null() {
+        return Cell::Empty;
+    }
+    if let Some(currency_column) = money_currency(kind, column) {
+        let currency = record.get(currency_column).and_then(Json::as_str);
+        if let Some(minor) = value.as_i64() {
+            return money_cell(minor, currency);
+        }
+    }
+    if let (Some(target), Some(id)) = (reference_kind(column), value.as_str()) {
+        let label = labels.get(&target).and_then(|l| l.get(id));
+        return Cell::Text(label.cloned().unwrap_or_else(|| id.to_string()));
+    }
+    if matches!(column, "created_at" | "updated_at") {
+        if let Some(ms) = value.as_i64() {
+            return Cell::Instant(ms);
+        }
+    }
+    if is_date(column) {
+        if let Some(date) = value
+            .as_str()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        {
+            return Cell::Date(date);
+        }
+    }
+    if column == "share_bp" {
+        if let Some(bp) = value.as_f64() {
+            return Cell::Number(bp / 100.0);
+        }
+    }
+    match value {
+        Json::Bool(b) => Cell::Flag(*b),
+        Json::Number(n) => n.as_f64().map(Cell::Number).unwrap_or(Cell::Empty),
+        Json::String(s) => Cell::Text(s.clone()),
+        _ => Cell::Text(value.to_string()),
+    }
+}
+
+/// The live records of one kind as a table with human column names.
+pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable> {
+    let columns: Vec<String> = store
+        .column_names(kind)
+        .into_iter()
+        .filter(|c| c != "deleted")
+        .collect();
+    let mut labels = HashMap::new();
+    for column in &columns {
+        if let Some(target) = reference_kind(column) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = labels.entry(target) {
+                slot.insert(store.labels(target)?);
+            }
+        }
+    }
+    let headers = columns
+        .iter()
+        .map(|c| column_label(kind, c, lang))
+        .collect();
+    let rows = store
+        .records_json(kind)?
+        .iter()
+        .map(|record| {
+            columns
+                .iter()
+                .map(|c| cell_for(kind, c, record, &labels))
+                .collect()
+        })
+        .collect();
+    Ok(ExportTable {
+        kind,
+        headers,
+        rows,
+    })
+}
+
+/// A sibling temporary name, renamed over the target once complete, so a failed
+/// export leaves nothing half-written.
+fn partial_path(out: &Path) -> PathBuf {
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+fn finish(partial: &Path, out: &Path, written: Result<()>) -> Result<()> {
+    let result = written.and_then(|_| std::fs::rename(partial, out).map_err(Error::from));
+    if result.is_err() {
+        let _ = std::fs::remove_file(partial);
+    }
+    result
+}
+
+// ---- CSV ----------------------------------------------------------------------------
+
+fn csv_text(cell: &Cell, lang: Lang) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(x) => x.to_string(),
+        Cell::Money { amount, decimals } => format!("{amount:.prec$}", prec = *decimals as usize),
+        Cell::Date(d) => d.to_string(),
+        Cell::Instant(ms) => chrono::DateTime::from_timestamp_millis(*ms)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default(),
+        Cell::Flag(b) => lang
+            .pick(if *b { "sí" } else { "no" }, if *b { "yes" } else { "no" })
+            .into(),
+    }
+}
+
+/// Writes one kind's live records as CSV (UTF-8 with a byte-order mark, so Excel
+/// reads accents correctly). Returns the number of records written.
+pub fn write_csv(store: &Store, kind: RecordKind, out: &Path, lang: Lang) -> Result<usize> {
+    let table = table(store, kind, lang)?;
+    let partial = partial_path(out);
+    let written = (|| -> Result<()> {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all("\u{FEFF}".as_bytes())?;
+        let mut writer = csv::Writer::from_writer(file);
+        writer.write_record(&table.headers).map_err(csv_error)?;
+        for row in &table.rows {
+            writer
+                .write_record(row.iter().map(|c| csv_text(c, lang)))
+                .map_err(csv_error)?;
+        }
+        writer.flush()?;
+        Ok(())
+    })();
+    finish(&partial, out, written)?;
+    Ok(table.rows.len())
+}
+
+// ---- Excel --------------------------------------------------------------------------
+
+struct Formats {
+    header: Format,
+    title: Format,
+    date: Format,
+    instant: Format,
+    money: [Format; 4],
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new().set_bold(),
+            title: Format::new().set_bold().set_font_size(14),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            instant: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            money: [
+                Format::new().set_num_format("#,##0"),
+                Format::new().set_num_format("#,##0.0"),
+                Format::new().set_num_format("#,##0.00"),
+                Format::new().set_num_format("#,##0.000"),
+            ],
+        }
+    }
+}
+
+fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    formats: &Formats,
+    lang: Lang,
+) -> std::result::Result<(), XlsxError> {
+    match cell {
+        Cell::Empty => {}
+        Cell::Text(s) => {
+            sheet.write_string(row, col, s)?;
+        }
+        Cell::Number(x) => {
+            sheet.write_number(row, col, *x)?;
+        }
+        Cell::Money { amount, decimals } => {
+            let format = &formats.money[(*decimals as usize).min(3)];
+            sheet.write_number_with_format(row, col, *amount, format)?;
+        }
+        Cell::Date(d) => match excel_date(*d) {
+            Ok(date) => {
+                sheet.write_datetime_with_format(row, col, &date, &formats.date)?;
+            }
+            // Excel has no dates before 1900: keep the text.
+            Err(_) => {
+                sheet.write_string(row, col, d.to_string())?;
+            }
+        },
+        Cell::Instant(ms) => match ExcelDateTime::from_timestamp(ms / 1000) {
+            Ok(at) => {
+                sheet.write_datetime_with_format(row, col, &at, &formats.instant)?;
+            }
+            Err(_) => {
+                sheet.write_string(row, col, csv_text(cell, lang))?;
+            }
+        },
+        Cell::Flag(b) => {
+            sheet.write_boolean(row, col, *b)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_table(
+    sheet: &mut Worksheet,
+    table: &ExportTable,
+    formats: &Formats,
+    lang: Lang,
+) -> std::result::Result<(), XlsxError> {
+    for (col, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, header, &formats.header)?;
+        sheet.set_column_width(col as u16, (header.chars().count() as f64 + 2.0).max(12.0))?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            write_cell(sheet, r as u32 + 1, col as u16, cell, formats, lang)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn major(minor: i64, currency: &str) -> Cell {
+    money_cell(minor, Some(currency))
+}
+
+/// The ROI summary sheet: one row per membership over the last twelve months, in
+/// the office's reporting currency, then the totals and any warnings.
+fn write_roi_sheet(
+    sheet: &mut Worksheet,
+    store: &Store,
+    lang: Lang,
+    today: NaiveDate,
+    formats: &Formats,
+) -> Result<()> {
+    let query = RoiQuery::last_twelve_months(today, &store.office().reporting_currency);
+    let report = roi::compute(store, &query)?;
+    let currency = report.query.currency.clone();
+    let x = |r: std::result::Result<&mut Worksheet, XlsxError>| r.map(|_| ()).map_err(xlsx_error);
+    x(sheet.write_string_with_format(
+        0,
+        0,
+        lang.pick("Resumen de retorno (ROI)", "Return summary (ROI)"),
+        &formats.title,
+    ))?;
+    x(sheet.write_string(
+        1,
+        0,
+        format!(
+            "{} {} – {} ({currency})",
+            lang.pick("Periodo", "Period"),
+            crate::format::date(query.from, lang),
+            crate::format::date(query.to, lang)
+        ),
+    ))?;
+    let headers = [
+        lang.pick("Ciudad", "City"),
+        lang.pick("Red", "Network"),
+        lang.pick("Clasificación", "Classification"),
+        lang.pick("Costo", "Cost"),
+        lang.pick("Financiamiento comprometido", "Financing committed"),
+        lang.pick("Financiamiento desembolsado", "Financing disbursed"),
+        lang.pick("Meses ahorrados", "Months saved"),
+        lang.pick("Políticas transferidas", "Policies transferred"),
+        lang.pick("Apalancamiento", "Leverage"),
+        lang.pick("Moneda", "Currency"),
+        lang.pick("Motivo", "Reason"),
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        x(sheet.write_string_with_format(3, col as u16, *h, &formats.header))?;
+        x(sheet.set_column_width(col as u16, if col == 10 { 60.0 } else { 18.0 }))?;
+    }
+    let mut row = 4u32;
+    let mut put = |row: u32, cells: Vec<Cell>| -> Result<()> {
+        for (col, cell) in cells.iter().enumerate() {
+            write_cell(sheet, row, col as u16, cell, formats, lang).map_err(xlsx_error)?;
+        }
+        Ok(())
+    };
+    for r in &report.rows {
+        put(
+            row,
+            vec![
+                Cell::Text(r.city_name.clone()),
+                Cell::Text(r.network_acronym.clone()),
+                Cell::Text(r.classification.label(lang).into()),
+                major(r.cost_total_minor, &currency),
+                major(r.financing_committed_minor, &currency),
+                major(r.financing_disbursed_minor, &currency),
+                Cell::Number(r.months_saved),
+                Cell::Number(r.policies_transferred),
+                r.leverage.map(Cell::Number).unwrap_or(Cell::Empty),
+                Cell::Text(currency.clone()),
+                Cell::Text(r.reason(lang).into()),
+            ],
+        )?;
+        row += 1;
+    }
+    let t = &report.totals;
+    put(
+        row,
+        vec![
+            Cell::Text(lang.pick("Total", "Total").into()),
+            Cell::Empty,
+            Cell::Empty,
+            major(t.cost_total_minor, &currency),
+            major(t.financing_committed_minor, &currency),
+            major(t.financing_disbursed_minor, &currency),
+            Cell::Number(t.months_saved),
+            Cell::Number(t.policies_transferred),
+            t.leverage.map(Cell::Number).unwrap_or(Cell::Empty),
+            Cell::Text(currency.clone()),
+            Cell::Empty,
+        ],
+    )?;
+    row += 2;
+    for w in &report.warnings {
+        x(sheet.write_string(
+            row,
+            0,
+            format!("{}: {}", lang.pick("Aviso", "Warning"), w.text(lang)),
+        ))?;
+        row += 1;
+    }
+    x(sheet.set_freeze_panes(4, 0))?;
+    Ok(())
+}
+
+/// Writes the workbook: the ROI summary (last twelve months up to `today`), then one
+/// sheet per record kind.
+pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Result<()> {
+    let formats = Formats::new();
+    let mut workbook = Workbook::new();
+    {
+        let sheet = workbook.add_worksheet();
+        sheet
+            .set_name(lang.pick("Resumen ROI", "ROI summary"))
+            .map_err(xlsx_error)?;
+        write_roi_sheet(sheet, store, lang, today, &formats)?;
+    }
+    for kind in RecordKind::ALL {
+        let table = table(store, *kind, lang)?;
+        let sheet = workbook.add_worksheet();
+        sheet
+            .set_name(kind_label(*kind, lang))
+            .map_err(xlsx_error)?;
+        write_table(sheet, &table, &formats, lang).map_err(xlsx_error)?;
+    }
+    let partial = partial_path(out);
+    let written = workbook.save(&partial).map_err(xlsx_error);
+    finish(&partial, out, written)
+}

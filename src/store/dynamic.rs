@@ -1,0 +1,100 @@
+//! Record operations chosen by kind at run time, with records as JSON values: what a
+//! front end sends and receives. Each call is routed to the typed generic path, so the
+//! same rules apply whatever the caller.
+
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::model::*;
+use crate::records::RecordKind;
+use crate::store::{Record, Store};
+
+/// Calls `$body` with `$t` bound to the record type of `$kind`.
+macro_rules! for_kind {
+    ($kind:expr, $t:ident => $body:expr) => {
+        match $kind {
+            RecordKind::City => {
+                type $t = City;
+                $body
+            }
+            RecordKind::Network => {
+                type $t = Network;
+                $body
+            }
+            RecordKind::Membership => {
+                type $t = Membership;
+                $body
+            }
+            RecordKind::Thesis => {
+                type $t = Thesis;
+                $body
+            }
+            RecordKind::Meeting => {
+                type $t = Meeting;
+                $body
+            }
+            RecordKind::CostEntry => {
+                type $t = CostEntry;
+                $body
+            }
+            RecordKind::RoleRate => {
+                type $t = RoleRate;
+                $body
+            }
+            RecordKind::ExchangeRate => {
+                type $t = ExchangeRate;
+                $body
+            }
+            RecordKind::Project => {
+                type $t = Project;
+                $body
+            }
+            RecordKind::Outcome => {
+                type $t = Outcome;
+                $body
+            }
+            RecordKind::Attribution => {
+                type $t = Attribution;
+                $body
+            }
+            RecordKind::Metric => {
+                type $t = Metric;
+                $body
+            }
+        }
+    };
+}
+
+fn save<T: Record>(store: &mut Store, value: Value) -> Result<Value> {
+    let record: T = serde_json::from_value(value)?;
+    let saved = if record.meta().id.is_empty() {
+        store.insert(record)?
+    } else {
+        store.update(record)?
+    };
+    Ok(serde_json::to_value(saved)?)
+}
+
+fn list<T: Record>(store: &Store, city_id: Option<&str>) -> Result<Value> {
+    Ok(serde_json::to_value(store.list::<T>(city_id)?)?)
+}
+
+fn get<T: Record>(store: &Store, id: &str) -> Result<Value> {
+    Ok(serde_json::to_value(store.get::<T>(id)?)?)
+}
+
+impl Store {
+    /// The live records of a kind as JSON, optionally scoped to one city.
+    pub fn list_json(&self, kind: RecordKind, city_id: Option<&str>) -> Result<Value> {
+        for_kind!(kind, T => list::<T>(self, city_id))
+    }
+
+    pub fn get_json(&self, kind: RecordKind, id: &str) -> Result<Value> {
+        for_kind!(kind, T => get::<T>(self, id))
+    }
+
+    /// Inserts the record when its id is empty, else updates it; returns it as stored.
+    pub fn save_json(&mut self, kind: RecordKind, record: Value) -> Result<Value> {
+        for_kind!(kind, T => save::<T>(self, record))
+    }
+}

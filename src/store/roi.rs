@@ -322,8 +322,7 @@ impl Store {
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
                     o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved
              FROM attribution a JOIN outcome o ON o.id = a.outcome_id
-             JOIN membership m ON m.id = a.membership_id
-             WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR m.city_id = ?2)",
+             WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR o.city_id = ?2)",
         )?;
         let rows = stmt.query_map(params![to.to_string(), city_id], |r| {
             Ok(AttributedOutcome {

@@ -8,7 +8,41 @@
 /// The commands that `build_app` registers. Keep in sync with
 /// `tauri::generate_handler!` in src/lib.rs and grant each `allow-<command>`
 /// in capabilities/default.json.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "app_painted",
+    "db_status",
+    "db_start_empty",
+    "db_open_demo",
+    "db_new",
+    "db_open",
+    "office_set",
+    "records_list",
+    "record_get",
+    "record_save",
+    "record_delete",
+    "record_restore",
+    "trash_list",
+    "dashboard",
+    "charts_render",
+    "chart_export",
+    "council_pack_export",
+    "charts_save_override",
+    "presentation_fullscreen",
+    "exchange_open_override",
+    "merge_plan",
+    "merge_apply",
+    "merge_cancel",
+    "export_database",
+    "export_xlsx",
+    "cdp_import",
+    "peers_overview",
+    "backups_list",
+    "backup_restore",
+    "conflicts_list",
+    "conflict_restore",
+    "conflict_dismiss",
+];
 
 fn main() {
     tauri_build::try_build(

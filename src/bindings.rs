@@ -74,6 +74,7 @@ pub fn typescript() -> String {
         crate::charts::PackRequest,
         crate::store::merge::MergeCounts,
         crate::store::merge::KindCounts,
+        crate::store::merge::MergeSide,
         crate::store::merge::ConflictPair,
         crate::store::merge::MergeRecord,
         crate::store::merge::ConflictEntry,

@@ -1,12 +1,32 @@
 //! Tauri commands. Each one is a few lines: take state, call the core, map
 //! the error. Every command listed here must also be listed in build.rs
 //! (`COMMANDS`) and granted in capabilities/default.json.
+//!
+//! Database work runs on a blocking thread (`run_on_store`), never on the
+//! main thread, so the window stays responsive.
 
+use std::path::{Path, PathBuf};
+
+use cabildo::model::City;
+use cabildo::roi::{Dashboard, RoiQuery};
+use cabildo::store::TrashItem;
+use cabildo::{Office, RecordKind, Store};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use serde_json::Value;
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{
+    lock, recent_files, remember_recent, AppState, RecentFile, SharedStore, DEFAULT_FILE, DEMO_FILE,
+};
+
+/// The event the shell emits when records change (payload: `Change`), so
+/// open views refresh themselves.
+pub const RECORDS_CHANGED_EVENT: &str = "records-changed";
+
+/// Environment variable: when set, `app_painted` prints the wall-clock time
+/// at which the dashboard was first painted (scripts/measure-start.sh).
+pub const MEASURE_ENV: &str = "CABILDO_MEASURE_START";
 
 /// What `app_info` returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,4 +45,327 @@ pub async fn app_info<R: Runtime>(
         version: state.version().to_owned(),
         data_dir: state.data_dir(&app)?.to_string_lossy().into_owned(),
     })
+}
+
+/// Which database is open, and what the UI needs around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbStatus {
+    /// The open file; None before the first-start choice.
+    pub path: Option<String>,
+    pub office: Option<Office>,
+    /// The cities of the file (the city selector shows when there are several).
+    pub cities: Vec<City>,
+    pub recent: Vec<RecentFile>,
+    /// Why the file asked for at start (command line, last file) did not open.
+    pub startup_error: Option<CommandError>,
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::new("shell", e.to_string()))?
+}
+
+/// Runs `f` on the open database, off the main thread.
+async fn run_on_store<T: Send + 'static>(
+    store: SharedStore,
+    f: impl FnOnce(&mut Store) -> cabildo::Result<T> + Send + 'static,
+) -> Result<T, CommandError> {
+    blocking(move || {
+        let mut guard = lock(&store);
+        let store = guard
+            .as_mut()
+            .ok_or_else(|| CommandError::new("no_database", "no database is open"))?;
+        f(store).map_err(CommandError::from)
+    })
+    .await
+}
+
+fn status_of(
+    store: &SharedStore,
+    data_dir: &Path,
+    startup_error: Option<CommandError>,
+) -> DbStatus {
+    let guard = lock(store);
+    let (path, office, cities) = match guard.as_ref() {
+        Some(s) => (
+            s.path().map(|p| p.to_string_lossy().into_owned()),
+            Some(s.office().clone()),
+            s.list::<City>(None).unwrap_or_default(),
+        ),
+        None => (None, None, Vec::new()),
+    };
+    DbStatus {
+        path,
+        office,
+        cities,
+        recent: recent_files(data_dir),
+        startup_error,
+    }
+}
+
+/// Replaces the open database with `store` (which forwards its changes to
+/// the UI) and puts its file first in the recent list.
+fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    shared: &SharedStore,
+    data_dir: &Path,
+    mut store: Store,
+) -> Result<(), CommandError> {
+    let emitter = app.clone();
+    store.set_listener(move |change| {
+        let _ = emitter.emit(RECORDS_CHANGED_EVENT, change);
+    });
+    if let Some(path) = store.path() {
+        remember_recent(data_dir, path)?;
+    }
+    *lock(shared) = Some(store);
+    Ok(())
+}
+
+/// Opens (or creates, with `create`) a file and makes it the open database.
+/// On failure the database open before stays open.
+async fn switch_to<R: Runtime>(
+    app: AppHandle<R>,
+    state: &AppState,
+    open: impl FnOnce() -> cabildo::Result<Store> + Send + 'static,
+) -> Result<DbStatus, CommandError> {
+    let data_dir = state.data_dir(&app)?;
+    let shared = state.store();
+    blocking(move || {
+        let store = open()?;
+        install(&app, &shared, &data_dir, store)?;
+        Ok(status_of(&shared, &data_dir, None))
+    })
+    .await
+}
+
+/// The open database and the recent files. The first call opens the file
+/// given on the command line, else the most recent file, else the default
+/// file when it exists; with none, the UI offers the first-start choice.
+#[tauri::command]
+pub async fn db_status<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<DbStatus, CommandError> {
+    let data_dir = state.data_dir(&app)?;
+    let shared = state.store();
+    // The start-up open happens once, and never replaces a file already open.
+    if !state.begin_startup() || lock(&shared).is_some() {
+        return blocking(move || Ok(status_of(&shared, &data_dir, None))).await;
+    }
+    let startup_file = state.startup_file().map(Path::to_path_buf);
+    blocking(move || {
+        let mut startup_error = None;
+        let mut candidates: Vec<PathBuf> = Vec::new();
+        if let Some(file) = startup_file {
+            candidates.push(file);
+        } else {
+            candidates.extend(
+                recent_files(&data_dir)
+                    .into_iter()
+                    .filter(|r| r.exists)
+                    .take(1)
+                    .map(|r| PathBuf::from(r.path)),
+            );
+            let default = data_dir.join(DEFAULT_FILE);
+            if default.is_file() {
+                candidates.push(default);
+            }
+        }
+        for file in candidates {
+            match Store::open_existing(&file) {
+                Ok(store) => {
+                    install(&app, &shared, &data_dir, store)?;
+                    break;
+                }
+                Err(err) => {
+                    startup_error.get_or_insert(CommandError::from(err));
+                }
+            }
+        }
+        Ok(status_of(&shared, &data_dir, startup_error))
+    })
+    .await
+}
+
+/// "Start empty": the default file in the data folder (created when missing).
+#[tauri::command]
+pub async fn db_start_empty<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    language: Option<String>,
+) -> Result<DbStatus, CommandError> {
+    let path = state.data_dir(&app)?.join(DEFAULT_FILE);
+    let office = cabildo::store::NewOffice {
+        language: language.unwrap_or_else(|| "es".into()),
+        ..Default::default()
+    };
+    switch_to(app, &state, move || Store::open_or_create(&path, &office)).await
+}
+
+/// "Open the demo city": the demo file in the data folder, made (anchored on
+/// today) when missing.
+#[tauri::command]
+pub async fn db_open_demo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<DbStatus, CommandError> {
+    let path = state.data_dir(&app)?.join(DEMO_FILE);
+    switch_to(app, &state, move || {
+        if path.is_file() {
+            Store::open_existing(&path)
+        } else {
+            cabildo::demo::create(&path, chrono::Local::now().date_naive())
+        }
+    })
+    .await
+}
+
+/// File ▸ New: a new, empty database at `path` (never over an existing file).
+#[tauri::command]
+pub async fn db_new<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+    language: Option<String>,
+) -> Result<DbStatus, CommandError> {
+    let mut path = PathBuf::from(path);
+    if path.extension().is_none() {
+        path.set_extension("cabildo");
+    }
+    if path.exists() {
+        return Err(CommandError::new(
+            "already_exists",
+            format!("{} already exists", path.display()),
+        ));
+    }
+    let office = cabildo::store::NewOffice {
+        language: language.unwrap_or_else(|| "es".into()),
+        ..Default::default()
+    };
+    switch_to(app, &state, move || Store::create(&path, &office)).await
+}
+
+/// File ▸ Open (and the recent files): an existing Cabildo file. A file that
+/// is not Cabildo's, or from a newer version, is refused and the current
+/// database stays open.
+#[tauri::command]
+pub async fn db_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<DbStatus, CommandError> {
+    let path = PathBuf::from(path);
+    switch_to(app, &state, move || Store::open_existing(&path)).await
+}
+
+/// Renames the office, or changes its reporting currency or language.
+#[tauri::command]
+pub async fn office_set(
+    state: State<'_, AppState>,
+    name: String,
+    reporting_currency: String,
+    language: String,
+) -> Result<Office, CommandError> {
+    run_on_store(state.store(), move |s| {
+        s.set_office(&name, &reporting_currency, &language)
+    })
+    .await
+}
+
+/// The live records of a kind, optionally of one city.
+#[tauri::command]
+pub async fn records_list(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    city_id: Option<String>,
+) -> Result<Value, CommandError> {
+    run_on_store(state.store(), move |s| {
+        s.list_json(kind, city_id.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn record_get(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    id: String,
+) -> Result<Value, CommandError> {
+    run_on_store(state.store(), move |s| s.get_json(kind, &id)).await
+}
+
+/// Inserts (empty id) or updates a record; the core validates it.
+#[tauri::command]
+pub async fn record_save(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    record: Value,
+) -> Result<Value, CommandError> {
+    run_on_store(state.store(), move |s| s.save_json(kind, record)).await
+}
+
+/// Moves a record to the trash.
+#[tauri::command]
+pub async fn record_delete(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    id: String,
+) -> Result<(), CommandError> {
+    run_on_store(state.store(), move |s| s.delete(kind, &id)).await
+}
+
+/// Brings a record back from the trash.
+#[tauri::command]
+pub async fn record_restore(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    id: String,
+) -> Result<(), CommandError> {
+    run_on_store(state.store(), move |s| s.restore(kind, &id)).await
+}
+
+#[tauri::command]
+pub async fn trash_list(state: State<'_, AppState>) -> Result<Vec<TrashItem>, CommandError> {
+    run_on_store(state.store(), |s| s.trash()).await
+}
+
+/// The ROI dashboard for a period and currency; without a query, the last
+/// twelve months to today in the office's reporting currency, for `city_id`
+/// (all cities when None).
+#[tauri::command]
+pub async fn dashboard(
+    state: State<'_, AppState>,
+    query: Option<RoiQuery>,
+    city_id: Option<String>,
+) -> Result<Dashboard, CommandError> {
+    run_on_store(state.store(), move |s| {
+        let query = query.unwrap_or_else(|| RoiQuery {
+            city_id,
+            ..RoiQuery::last_twelve_months(
+                chrono::Local::now().date_naive(),
+                &s.office().reporting_currency,
+            )
+        });
+        cabildo::roi::dashboard(s, &query)
+    })
+    .await
+}
+
+/// Called by the UI once the dashboard has been painted. With
+/// `CABILDO_MEASURE_START` set, prints the wall-clock time (Unix ms) so a
+/// script can measure the start-up from process spawn.
+#[tauri::command]
+pub async fn app_painted() -> Result<(), CommandError> {
+    if std::env::var_os(MEASURE_ENV).is_some() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        println!("CABILDO_PAINTED {now}");
+    }
+    Ok(())
 }

@@ -12,6 +12,10 @@ pub struct CommandError {
     pub code: String,
     /// A human-readable explanation (English; not shown as translated UI text).
     pub message: String,
+    /// The record field a rule violation concerns (`invalid.<rule>` codes), so
+    /// the UI can show the error next to it. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl CommandError {
@@ -19,6 +23,7 @@ impl CommandError {
         Self {
             code: code.into(),
             message: message.into(),
+            field: None,
         }
     }
 }
@@ -34,6 +39,19 @@ impl std::error::Error for CommandError {}
 impl From<std::io::Error> for CommandError {
     fn from(err: std::io::Error) -> Self {
         Self::new("io", err.to_string())
+    }
+}
+
+/// The core's errors keep their code (`invalid.<rule>`, `not_found`,
+/// `not_cabildo`, `newer_schema`…) and the field they concern.
+impl From<cabildo::Error> for CommandError {
+    fn from(err: cabildo::Error) -> Self {
+        let payload = err.payload();
+        Self {
+            code: payload.code,
+            message: payload.message,
+            field: payload.field,
+        }
     }
 }
 

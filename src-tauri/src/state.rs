@@ -4,9 +4,11 @@
 //! soon as the app is built: `setup` only runs once the event loop starts,
 //! which the mock runtime used by the tests never does.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use cabildo::Store;
+use serde::{Deserialize, Serialize};
 use tauri::{Manager, Runtime};
 
 use crate::error::CommandError;
@@ -15,15 +17,40 @@ use crate::error::CommandError;
 /// End-to-end tests give every run its own fresh folder through it.
 pub const DATA_DIR_ENV: &str = "CABILDO_DATA_DIR";
 
+/// The database a fresh start creates ("Start empty"), in the data folder.
+pub const DEFAULT_FILE: &str = "cabildo.cabildo";
+/// The demo database ("Open the demo city"), in the data folder.
+pub const DEMO_FILE: &str = "demo.cabildo";
+/// The list of recently opened files, in the data folder.
+pub const RECENT_FILE: &str = "recent.json";
+/// How many recent files are remembered.
+pub const RECENT_MAX: usize = 8;
+
+/// The open database (none before the first-start choice).
+pub type SharedStore = Arc<Mutex<Option<Store>>>;
+
 /// What every command may need to know about the running application.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct AppState {
     data_dir: OnceLock<PathBuf>,
+    store: SharedStore,
+    /// The file named on the command line, opened at start instead of the last one.
+    startup_file: Option<PathBuf>,
+    /// Set once the start-up open has been attempted (by the first `db_status`).
+    started: OnceLock<()>,
 }
 
 impl AppState {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A state that opens `file` at start (the command-line argument).
+    pub fn with_startup_file(file: Option<PathBuf>) -> Self {
+        Self {
+            startup_file: file,
+            ..Self::default()
+        }
     }
 
     /// The application version (cabildo-app's Cargo.toml version, which is
@@ -50,4 +77,73 @@ impl AppState {
         std::fs::create_dir_all(&dir)?;
         Ok(self.data_dir.get_or_init(|| dir).clone())
     }
+
+    /// The shared handle on the open database (cloned into blocking tasks).
+    pub fn store(&self) -> SharedStore {
+        self.store.clone()
+    }
+
+    pub fn startup_file(&self) -> Option<&Path> {
+        self.startup_file.as_deref()
+    }
+
+    /// True the first time it is called: the caller performs the start-up open.
+    pub fn begin_startup(&self) -> bool {
+        self.started.set(()).is_ok()
+    }
+}
+
+/// Locks the database handle (a panicked writer leaves it usable: SQLite
+/// transactions keep the file consistent).
+pub fn lock(store: &SharedStore) -> MutexGuard<'_, Option<Store>> {
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One entry of the recent-files list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentFile {
+    pub path: String,
+    /// False when the file has been moved or deleted since.
+    pub exists: bool,
+}
+
+/// The recent files, most recent first (an unreadable list is an empty one).
+pub fn read_recent(data_dir: &Path) -> Vec<String> {
+    std::fs::read(data_dir.join(RECENT_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Vec<String>>(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `path` first in the recent-files list and saves it (through a
+/// temporary file renamed over the list, one writer at a time per process;
+/// the temporary name carries the process id, so two apps never share it).
+pub fn remember_recent(data_dir: &Path, path: &Path) -> Result<(), CommandError> {
+    static WRITING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = WRITING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let path = path.to_string_lossy().into_owned();
+    let mut list = read_recent(data_dir);
+    list.retain(|p| p != &path);
+    list.insert(0, path);
+    list.truncate(RECENT_MAX);
+    let json =
+        serde_json::to_vec_pretty(&list).map_err(|e| CommandError::new("shell", e.to_string()))?;
+    let tmp = data_dir.join(format!("{RECENT_FILE}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, json)?;
+    std::fs::rename(&tmp, data_dir.join(RECENT_FILE))?;
+    Ok(())
+}
+
+pub fn recent_files(data_dir: &Path) -> Vec<RecentFile> {
+    read_recent(data_dir)
+        .into_iter()
+        .map(|path| RecentFile {
+            exists: Path::new(&path).is_file(),
+            path,
+        })
+        .collect()
 }

@@ -169,16 +169,35 @@ impl Store {
     /// A page-by-page copy through SQLite's backup API (consistent, and much faster
     /// than `VACUUM INTO`, which rebuilds every index), left in rollback-journal mode
     /// so the copy is one self-contained file.
+    ///
+    /// The pages are read through a connection of their own: this store's connection
+    /// holds the write transaction, and SQLite refuses to back up from a connection
+    /// that is writing (it answers "locked" for ever). With the write lock held here,
+    /// the reading connection sees exactly the state the merge starts from.
     fn copy_database_to(&self, target: &Path) -> Result<()> {
+        let Some(source_path) = self.path.as_deref() else {
+            return Err(Error::Argument(
+                "an in-memory database has no file to back up".into(),
+            ));
+        };
+        let source =
+            Connection::open_with_flags(source_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let mut copy = Connection::open(target)?;
         {
-            let backup = Backup::new(&self.conn, &mut copy)?;
+            let backup = Backup::new(&source, &mut copy)?;
+            let mut waits = 0;
             loop {
                 match backup.step(-1)? {
                     StepResult::Done => break,
-                    StepResult::More => continue,
-                    StepResult::Busy | StepResult::Locked => {
+                    StepResult::Busy | StepResult::Locked if waits < 200 => {
+                        waits += 1;
                         std::thread::sleep(std::time::Duration::from_millis(50))
+                    }
+                    StepResult::Busy | StepResult::Locked => {
+                        return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                            Some("the database stayed busy during the backup".into()),
+                        )))
                     }
                     _ => {}
                 }

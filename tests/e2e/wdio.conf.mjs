@@ -126,6 +126,16 @@ export const config = {
       env: {
         ...process.env,
         CABILDO_DATA_DIR: dataDir,
+        // Exports save here instead of opening the native save dialog, which
+        // WebDriver cannot drive (src-tauri/src/charts.rs).
+        CABILDO_E2E_SAVE_DIR: path.join(dataDir, 'saved'),
+        // "Open a file" of the Share menu uses this file instead of the native
+        // open dialog (src-tauri/src/exchange.rs); the spec writes it first.
+        CABILDO_E2E_OPEN_FILE: path.join(dataDir, 'incoming'),
+        // The webview keeps its storage (the language choice, the chosen
+        // city) under XDG_DATA_HOME: one per spec too, so no spec inherits
+        // another's choices.
+        XDG_DATA_HOME: path.join(dataDir, 'xdg-data'),
         WEBKIT_DISABLE_DMABUF_RENDERER: '1',
       },
     });

@@ -378,6 +378,8 @@ tombstoned: number,
  */
 conflicts: number, };
 
+export type MergeSide = "local" | "incoming";
+
 export type ConflictPair = { kind: RecordKind, record_id: string, 
 /**
  * The record named for people (from the local version).

@@ -1,25 +1,34 @@
 // Which component draws each screen. A screen is a component that receives
-// its definition as the `screen` prop; replace a placeholder with the real
-// screen as it is built.
+// its definition as the `screen` prop.
 
 import type { Component } from 'svelte';
 import type { ScreenDef, ScreenId } from '$lib/screens';
-import ScreenPlaceholder from './ScreenPlaceholder.svelte';
+import ChartsScreen from './ChartsScreen.svelte';
+import CostsScreen from './CostsScreen.svelte';
+import DashboardScreen from './DashboardScreen.svelte';
+import MeetingsScreen from './MeetingsScreen.svelte';
+import MembershipsScreen from './MembershipsScreen.svelte';
+import MetricsScreen from './MetricsScreen.svelte';
+import NetworksScreen from './NetworksScreen.svelte';
+import OutcomesScreen from './OutcomesScreen.svelte';
+import PeersScreen from './PeersScreen.svelte';
+import ProjectsScreen from './ProjectsScreen.svelte';
 import SettingsScreen from './SettingsScreen.svelte';
+import TrashScreen from './TrashScreen.svelte';
 
 export type ScreenComponent = Component<{ screen: ScreenDef }>;
 
 export const SCREEN_COMPONENTS: Record<ScreenId, ScreenComponent> = {
-  dashboard: ScreenPlaceholder,
-  networks: ScreenPlaceholder,
-  memberships: ScreenPlaceholder,
-  costs: ScreenPlaceholder,
-  meetings: ScreenPlaceholder,
-  projects: ScreenPlaceholder,
-  outcomes: ScreenPlaceholder,
-  metrics: ScreenPlaceholder,
-  charts: ScreenPlaceholder,
-  peers: ScreenPlaceholder,
-  trash: ScreenPlaceholder,
+  dashboard: DashboardScreen,
+  networks: NetworksScreen,
+  memberships: MembershipsScreen,
+  costs: CostsScreen,
+  meetings: MeetingsScreen,
+  projects: ProjectsScreen,
+  outcomes: OutcomesScreen,
+  metrics: MetricsScreen,
+  charts: ChartsScreen,
+  peers: PeersScreen,
+  trash: TrashScreen,
   settings: SettingsScreen,
 };

@@ -1,0 +1,281 @@
+//! Sharing between offices (issue 5): merge a received `.cabildo` file (plan,
+//! then apply with progress and cancellation), export the database and an
+//! Excel workbook, import CDP's public city list, and the peers overview.
+//!
+//! Every piece of work is done by the core (`cabildo::exchange`); these
+//! commands take the state, call the core off the main thread and map the
+//! error. The UI chooses paths with the native dialogs (tauri-plugin-dialog).
+//! The store forwards the records a merge or an import changes as
+//! `records-changed` events, so the open views refresh.
+//!
+//! End-to-end tests cannot drive a native open dialog: with
+//! `CABILDO_E2E_OPEN_FILE` set, `exchange_open_override` gives the UI that
+//! path and the UI skips the dialog.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cabildo::exchange::cdp::{self, CdpImportReport};
+use cabildo::exchange::export;
+use cabildo::exchange::merge::{self, ConflictEntry, MergePlan, MergeSummary};
+use cabildo::exchange::peers::{self, Peers, PeersFilter};
+use cabildo::format::Lang;
+use cabildo::store::backups::BackupInfo;
+use cabildo::Store;
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::{lock, AppState, SharedStore};
+
+/// Environment variable: when set, "open a file" dialogs of the sharing menu
+/// use this path instead (end-to-end tests).
+pub const OPEN_FILE_ENV: &str = "CABILDO_E2E_OPEN_FILE";
+
+/// The merge waiting for confirmation, and the cancel switch of a running one.
+#[derive(Default)]
+pub struct ExchangeState {
+    plan: Mutex<Option<MergePlan>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// Progress of a running merge or import, sent through a channel.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What `cdp_import` returns: the core's report and each warning's message
+/// in the language asked for (same order as `report.warnings`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CdpImportResult {
+    pub report: CdpImportReport,
+    pub messages: Vec<String>,
+}
+
+fn no_database() -> CommandError {
+    CommandError::new("no_database", "no database is open")
+}
+
+fn shell_error(err: impl std::fmt::Display) -> CommandError {
+    CommandError::new("shell", err.to_string())
+}
+
+/// Runs `f` on the open database, off the main thread.
+async fn with_store<T: Send + 'static>(
+    store: SharedStore,
+    f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut guard = lock(&store);
+        let store = guard.as_mut().ok_or_else(no_database)?;
+        f(store)
+    })
+    .await
+    .map_err(shell_error)?
+}
+
+fn chosen(path: &str) -> Result<PathBuf, CommandError> {
+    if path.trim().is_empty() {
+        return Err(CommandError::new("io", "no file was chosen"));
+    }
+    Ok(PathBuf::from(path))
+}
+
+/// The path with `extension` added when the name has another or none.
+fn with_extension(path: &str, extension: &str) -> Result<PathBuf, CommandError> {
+    let path = chosen(path)?;
+    let matches = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+    if matches {
+        return Ok(path);
+    }
+    let mut name = path.into_os_string();
+    name.push(".");
+    name.push(extension);
+    Ok(PathBuf::from(name))
+}
+
+/// The file to open without a dialog when `CABILDO_E2E_OPEN_FILE` is set
+/// (end-to-end tests); None otherwise, and the UI opens the dialog.
+#[tauri::command]
+pub async fn exchange_open_override() -> Result<Option<String>, CommandError> {
+    Ok(std::env::var_os(OPEN_FILE_ENV)
+        .filter(|v| !v.is_empty())
+        .map(|v| v.to_string_lossy().into_owned()))
+}
+
+/// Checks a received file and computes what merging it would do (nothing
+/// is written). The plan is kept for `merge_apply`.
+#[tauri::command]
+pub async fn merge_plan(
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    path: String,
+) -> Result<MergePlan, CommandError> {
+    let path = chosen(&path)?;
+    let plan = with_store(state.store(), move |store| {
+        Ok(merge::plan_merge(store, &path)?)
+    })
+    .await?;
+    *exchange.plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone());
+    Ok(plan)
+}
+
+/// Applies the plan made by the last `merge_plan` (backup first, then one
+/// transaction), reporting progress on `progress`. `merge_cancel` stops it
+/// and leaves the local file as it was (code `cancelled`).
+#[tauri::command]
+pub async fn merge_apply(
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    progress: Channel<Progress>,
+) -> Result<MergeSummary, CommandError> {
+    let plan = exchange
+        .plan
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .ok_or_else(|| CommandError::new("no_plan", "no merge is waiting for confirmation"))?;
+    let cancel = exchange.cancel.clone();
+    cancel.store(false, Ordering::SeqCst);
+    with_store(state.store(), move |store| {
+        let mut last_sent = 0u64;
+        let summary = merge::apply_merge(store, &plan, |done, total| {
+            // A few hundred messages at most, and always the last one.
+            if done == total || done >= last_sent + (total / 200).max(1) {
+                last_sent = done;
+                let _ = progress.send(Progress { done, total });
+            }
+            !cancel.load(Ordering::SeqCst)
+        })?;
+        Ok(summary)
+    })
+    .await
+}
+
+/// Cancels the running merge, and forgets a plan not yet applied.
+#[tauri::command]
+pub async fn merge_cancel(exchange: State<'_, ExchangeState>) -> Result<(), CommandError> {
+    exchange.cancel.store(true, Ordering::SeqCst);
+    *exchange.plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(())
+}
+
+/// Writes a snapshot of the open database to `path` (`.cabildo` added when
+/// missing). Returns the path written.
+#[tauri::command]
+pub async fn export_database(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<String, CommandError> {
+    let path = with_extension(&path, "cabildo")?;
+    with_store(state.store(), move |store| {
+        store.export_snapshot(&path)?;
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Writes every kind of record as an Excel workbook in `lang` (`.xlsx`
+/// added when missing). Returns the path written.
+#[tauri::command]
+pub async fn export_xlsx(
+    state: State<'_, AppState>,
+    path: String,
+    lang: Lang,
+) -> Result<String, CommandError> {
+    let path = with_extension(&path, "xlsx")?;
+    let today = chrono::Local::now().date_naive();
+    with_store(state.store(), move |store| {
+        export::write_xlsx(store, &path, lang, today)?;
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Imports CDP's list of cities disclosing from a CSV file, in one
+/// transaction. The warnings' messages come in `lang`.
+#[tauri::command]
+pub async fn cdp_import(
+    state: State<'_, AppState>,
+    path: String,
+    lang: Lang,
+) -> Result<CdpImportResult, CommandError> {
+    let path = chosen(&path)?;
+    with_store(state.store(), move |store| {
+        let report = cdp::import_file(store, &path, |_, _| true)?;
+        let messages = report.warnings.iter().map(|w| w.message(lang)).collect();
+        Ok(CdpImportResult { report, messages })
+    })
+    .await
+}
+
+/// The peers overview of the imported cities passing `filter`.
+#[tauri::command]
+pub async fn peers_overview(
+    state: State<'_, AppState>,
+    filter: PeersFilter,
+) -> Result<Peers, CommandError> {
+    with_store(state.store(), move |store| {
+        Ok(peers::peers(store, &filter)?)
+    })
+    .await
+}
+
+/// The backups of the open database (taken before each merge or restore),
+/// newest first.
+#[tauri::command]
+pub async fn backups_list(state: State<'_, AppState>) -> Result<Vec<BackupInfo>, CommandError> {
+    with_store(state.store(), |store| Ok(merge::backups_of(store)?)).await
+}
+
+/// Replaces the open database by one of its backups, after backing up the
+/// current state (returned). A backup of another office: code `foreign_backup`.
+#[tauri::command]
+pub async fn backup_restore(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Option<BackupInfo>, CommandError> {
+    let path = chosen(&path)?;
+    with_store(state.store(), move |store| {
+        Ok(merge::restore_backup(store, &path)?)
+    })
+    .await
+}
+
+/// The versions that lost a merge: unresolved ones, or all with `all`.
+#[tauri::command]
+pub async fn conflicts_list(
+    state: State<'_, AppState>,
+    all: bool,
+) -> Result<Vec<ConflictEntry>, CommandError> {
+    with_store(state.store(), move |store| {
+        Ok(merge::conflict_log(store, all)?)
+    })
+    .await
+}
+
+/// Writes a logged losing version back as the current version of its record.
+#[tauri::command]
+pub async fn conflict_restore(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    with_store(state.store(), move |store| {
+        merge::restore_conflict(store, &id)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Marks a logged conflict as reviewed without restoring it.
+#[tauri::command]
+pub async fn conflict_dismiss(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    with_store(state.store(), move |store| {
+        Ok(merge::dismiss_conflict(store, &id)?)
+    })
+    .await
+}

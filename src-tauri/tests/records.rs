@@ -1,0 +1,302 @@
+//! The database commands, driven through Tauri's mock runtime: opening the
+//! demo, listing, saving (valid and invalid), trash and restore, the
+//! dashboard, and refusing files that are not Cabildo's.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+use cabildo_app::{CommandError, DbStatus, DATA_DIR_ENV};
+
+/// One data folder for this test binary (the environment is process-wide);
+/// tests that write use their own file inside it.
+fn data_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::env::set_var(DATA_DIR_ENV, dir.path());
+        dir
+    })
+    .path()
+}
+
+fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    data_dir();
+    let app = cabildo_app::build_app(mock_builder())
+        .build(cabildo_app::context())
+        .expect("the app builds on the mock runtime");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("the main window opens on the mock runtime");
+    (app, webview)
+}
+
+fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("valid URL"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
+}
+
+fn ok(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
+    invoke(webview, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+}
+
+fn err(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> CommandError {
+    let e = invoke(webview, cmd, args).expect_err("the command fails");
+    serde_json::from_value(e).expect("{code, message}")
+}
+
+/// A fresh database with one city, at its own path; returns the city id.
+fn new_database(webview: &WebviewWindow<MockRuntime>, name: &str) -> String {
+    let path = data_dir().join(name);
+    let status: DbStatus =
+        serde_json::from_value(ok(webview, "db_new", json!({ "path": path }))).expect("status");
+    assert_eq!(
+        status.path.as_deref(),
+        Some(path.to_string_lossy().as_ref())
+    );
+    let city = ok(
+        webview,
+        "record_save",
+        json!({ "kind": "city", "record": { "name": "Ciudad Prueba", "country": "MX",
+            "population": null, "population_year": null, "latitude": null, "longitude": null } }),
+    );
+    city["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn commands_before_any_database_answer_no_database() {
+    let (_app, webview) = app();
+    let e = err(&webview, "records_list", json!({ "kind": "network" }));
+    assert_eq!(e.code, "no_database");
+}
+
+#[test]
+fn demo_opens_and_its_dashboard_has_a_passive_and_a_strategic_network() {
+    let (_app, webview) = app();
+    let status: DbStatus =
+        serde_json::from_value(ok(&webview, "db_open_demo", json!({}))).expect("status");
+    assert!(status.path.expect("path").ends_with(cabildo_app::DEMO_FILE));
+    assert_eq!(status.cities.len(), 1);
+    assert!(status
+        .recent
+        .iter()
+        .any(|r| r.exists && r.path.ends_with("demo.cabildo")));
+
+    let memberships = ok(&webview, "records_list", json!({ "kind": "membership" }));
+    assert!(!memberships.as_array().expect("array").is_empty());
+
+    let dashboard = ok(&webview, "dashboard", json!({}));
+    let rows = dashboard["report"]["rows"].as_array().expect("rows");
+    let classes: Vec<&str> = rows
+        .iter()
+        .map(|r| r["classification"].as_str().expect("classification"))
+        .collect();
+    assert!(classes.contains(&"passive"), "{classes:?}");
+    assert!(classes.contains(&"strategic"), "{classes:?}");
+    assert!(rows
+        .iter()
+        .all(|r| !r["reason_es"].as_str().unwrap_or("").is_empty()));
+}
+
+#[test]
+fn saving_an_invalid_record_returns_the_rule_and_the_field() {
+    let (_app, webview) = app();
+    let city_id = new_database(&webview, "invalid.cabildo");
+    let e = err(
+        &webview,
+        "record_save",
+        json!({ "kind": "cost_entry", "record": {
+            "city_id": city_id, "membership_id": null, "meeting_id": null,
+            "spent_on": "2026-01-10", "category": "travel", "amount_minor": -500,
+            "currency": "MXN", "hours": null, "role": null, "description": "vuelo" } }),
+    );
+    assert_eq!(e.code, "invalid.negative");
+    assert_eq!(e.field.as_deref(), Some("amount_minor"));
+
+    let e = err(
+        &webview,
+        "record_save",
+        json!({ "kind": "network", "record": { "name": "", "acronym": "X", "scope": "global" } }),
+    );
+    assert_eq!(e.code, "invalid.required");
+    assert_eq!(e.field.as_deref(), Some("name"));
+
+    let e = err(
+        &webview,
+        "record_save",
+        json!({ "kind": "network", "record": 5 }),
+    );
+    assert_eq!(e.code, "malformed");
+}
+
+#[test]
+fn a_record_is_saved_listed_deleted_to_the_trash_and_restored() {
+    let (_app, webview) = app();
+    new_database(&webview, "lifecycle.cabildo");
+    let saved = ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "network", "record": {
+            "name": "<img src=x onerror=alert(1)>", "acronym": "XSS", "scope": "regional",
+            "founded_year": null, "headquarters": null, "focus": null, "member_count": null,
+            "fee_model": null, "website": null, "source": "prueba", "as_of": "2026-01-01" } }),
+    );
+    let id = saved["id"].as_str().expect("id").to_string();
+    assert_eq!(saved["name"], "<img src=x onerror=alert(1)>");
+
+    let updated = ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "network", "record": { "id": id, "name": "Red de prueba",
+            "acronym": "RDP", "scope": "regional" } }),
+    );
+    assert_eq!(updated["name"], "Red de prueba");
+    assert_eq!(
+        ok(
+            &webview,
+            "record_get",
+            json!({ "kind": "network", "id": id })
+        )["acronym"],
+        "RDP"
+    );
+
+    let listed = |webview: &WebviewWindow<MockRuntime>| {
+        ok(webview, "records_list", json!({ "kind": "network" }))
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|n| n["id"] == id.as_str())
+    };
+    assert!(listed(&webview));
+
+    ok(
+        &webview,
+        "record_delete",
+        json!({ "kind": "network", "id": id }),
+    );
+    assert!(!listed(&webview));
+    let trash = ok(&webview, "trash_list", json!({}));
+    assert!(trash
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|t| t["id"] == id.as_str() && t["kind"] == "network"));
+
+    ok(
+        &webview,
+        "record_restore",
+        json!({ "kind": "network", "id": id }),
+    );
+    assert!(listed(&webview));
+    let e = err(
+        &webview,
+        "record_restore",
+        json!({ "kind": "network", "id": id }),
+    );
+    assert_eq!(e.code, "not_found");
+}
+
+#[test]
+fn the_dashboard_shows_the_cost_of_a_new_membership() {
+    let (_app, webview) = app();
+    let city_id = new_database(&webview, "dashboard.cabildo");
+    let networks = ok(&webview, "records_list", json!({ "kind": "network" }));
+    let network_id = networks[0]["id"].clone();
+    let membership = ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "membership", "record": { "city_id": city_id, "network_id": network_id,
+            "status": "active", "role": "member", "core": true, "joined_on": "2025-01-01" } }),
+    );
+    ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "cost_entry", "record": { "city_id": city_id,
+            "membership_id": membership["id"], "spent_on": "2026-03-01", "category": "travel",
+            "amount_minor": 1_500_000, "currency": "MXN" } }),
+    );
+    let dashboard = ok(
+        &webview,
+        "dashboard",
+        json!({ "query": { "from": "2026-01-01", "to": "2026-06-30", "currency": "MXN",
+            "city_id": null } }),
+    );
+    let rows = dashboard["report"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["cost_total_minor"], 1_500_000);
+    assert_eq!(rows[0]["cost"]["travel"], 1_500_000);
+
+    let e = err(
+        &webview,
+        "dashboard",
+        json!({ "query": { "from": "2026-06-30", "to": "2026-01-01", "currency": "MXN",
+            "city_id": null } }),
+    );
+    assert_eq!(e.code, "invalid.end_before_start");
+}
+
+#[test]
+fn a_file_that_is_not_cabildo_is_refused_and_the_open_database_stays() {
+    let (_app, webview) = app();
+    new_database(&webview, "stays.cabildo");
+    let bogus = data_dir().join("notes.cabildo");
+    std::fs::write(&bogus, b"just some text, not a database").expect("write");
+    let e = err(&webview, "db_open", json!({ "path": bogus }));
+    assert_eq!(e.code, "not_cabildo");
+
+    let status: DbStatus =
+        serde_json::from_value(ok(&webview, "db_status", json!({}))).expect("status");
+    assert!(status.path.expect("still open").ends_with("stays.cabildo"));
+
+    let e = err(
+        &webview,
+        "db_new",
+        json!({ "path": data_dir().join("stays.cabildo") }),
+    );
+    assert_eq!(e.code, "already_exists");
+}
+
+#[test]
+fn the_office_is_renamed_and_a_bad_currency_is_refused() {
+    let (_app, webview) = app();
+    new_database(&webview, "office.cabildo");
+    let office = ok(
+        &webview,
+        "office_set",
+        json!({ "name": "Oficina", "reportingCurrency": "USD", "language": "en" }),
+    );
+    assert_eq!(office["reporting_currency"], "USD");
+    let e = err(
+        &webview,
+        "office_set",
+        json!({ "name": "Oficina", "reportingCurrency": "XYZ", "language": "en" }),
+    );
+    assert_eq!(e.code, "invalid.unknown_currency");
+    assert_eq!(e.field.as_deref(), Some("reporting_currency"));
+}
+
+#[test]
+fn the_file_named_on_the_command_line_is_the_one_opened() {
+    let args = ["cabildo-app", "--verbose", "/tmp/x.cabildo"].map(std::ffi::OsString::from);
+    assert_eq!(
+        cabildo_app::file_from_args(args),
+        Some(std::path::PathBuf::from("/tmp/x.cabildo"))
+    );
+    assert_eq!(
+        cabildo_app::file_from_args(["cabildo-app"].map(std::ffi::OsString::from)),
+        None
+    );
+}

@@ -1,0 +1,100 @@
+// Sharing between offices (issue 5): import CDP's public list of cities
+// through the Share menu (the report), the Peers screen, the merge of a
+// second office's file (preview with counts per kind, Cancel, Confirm, the
+// summary), in Spanish and English, and a file that is not a Cabildo
+// database refused with its translated error.
+//
+// The native open dialog cannot be driven by WebDriver: the harness sets
+// CABILDO_E2E_OPEN_FILE (<data folder>/incoming, see wdio.conf.mjs) and the
+// app opens that file instead; the spec writes it before each step.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { fileURLToPath } from 'node:url';
+
+import { byTestId, goTo, openDemo, screenshot } from '../lib/helpers.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const incoming = () => path.join(process.env.CABILDO_DATA_DIR, 'incoming');
+const cli = path.join(repoRoot, 'target', 'debug', 'cabildo');
+const cdpCsv = path.resolve(repoRoot, '..', 'shared', 'data', 'cdp-cities-disclosing-2018.csv');
+
+async function shareItem(testid) {
+  await byTestId('share-menu').click();
+  await byTestId(testid).click();
+}
+
+const number = async (testid) => Number((await byTestId(testid).getText()).trim());
+
+describe('Sharing between offices', () => {
+  it('imports the CDP list of cities and shows the report', async function () {
+    if (!fs.existsSync(cdpCsv)) this.skip();
+    await openDemo();
+    fs.copyFileSync(cdpCsv, incoming());
+    await shareItem('share-import-cdp');
+    await byTestId('cdp-report').waitForDisplayed({ timeout: 60000 });
+    await expect(byTestId('share-dialog')).toHaveText(expect.stringContaining('Ciudades agregadas'));
+    await screenshot('cdp-report-es');
+    await byTestId('share-close').click();
+  });
+
+  it('shows the peers of the imported cities', async function () {
+    if (!fs.existsSync(cdpCsv)) this.skip();
+    await goTo('peers');
+    await byTestId('peers-overlap').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('peers-cities')).toHaveText(expect.stringContaining('ciudades importadas'));
+    await screenshot('peers-es');
+  });
+
+  it('previews the merge of another office file, cancels, then merges it', async () => {
+    if (!(await byTestId('share-menu').isExisting())) await openDemo();
+    fs.rmSync(incoming(), { force: true });
+    execFileSync(cli, ['generate', incoming(), '--cities', '1', '--seed', '11']);
+
+    await shareItem('share-merge');
+    await byTestId('merge-counts').waitForDisplayed({ timeout: 30000 });
+    const planned = await number('merge-total-new');
+    expect(planned).toBeGreaterThan(0);
+    await screenshot('merge-plan-es');
+    await byTestId('merge-cancel').click();
+    await byTestId('share-dialog').waitForExist({ reverse: true });
+
+    await byTestId('lang-en').click();
+    await shareItem('share-merge');
+    await byTestId('merge-counts').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('merge-confirm')).toHaveText('Merge');
+    await screenshot('merge-plan-en');
+    await byTestId('merge-confirm').click();
+    await byTestId('merge-summary').waitForDisplayed({ timeout: 60000 });
+    expect(await number('summary-new')).toBe(planned);
+    await screenshot('merge-summary-en');
+    await byTestId('share-close').click();
+
+    // The backup taken before the merge is listed; the conflict log is empty.
+    await shareItem('share-backups');
+    await byTestId('backups-list').waitForDisplayed({ timeout: 30000 });
+    await screenshot('backups-en');
+    await byTestId('share-close').click();
+    await shareItem('share-conflicts');
+    await byTestId('conflict-log-empty').waitForDisplayed({ timeout: 30000 });
+    await byTestId('share-close').click();
+    if (await byTestId('nav-peers').isExisting()) {
+      await goTo('peers');
+      await screenshot('peers-en');
+    }
+  });
+
+  it('refuses a file that is not a Cabildo database, translated', async () => {
+    fs.writeFileSync(incoming(), 'not a database at all');
+    await shareItem('share-merge');
+    await byTestId('share-error').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('share-error')).toHaveAttribute('data-code', 'not_cabildo');
+    await expect(byTestId('share-error')).toHaveText('That file is not a Cabildo database.');
+    await screenshot('merge-error-en');
+    await byTestId('share-close').click();
+    await byTestId('lang-es').click();
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import RecordForm from './RecordForm.svelte';
+import { FIELDS } from '$lib/screenConfigs';
+import { setLang } from '$lib/i18n';
+
+let saved: unknown[] = [];
+
+beforeEach(() => {
+  saved = [];
+  setLang('es');
+  mockIPC((cmd, args) => {
+    if (cmd === 'records_list') return [];
+    if (cmd === 'record_save') {
+      const record = (args as { record: Record<string, unknown> }).record;
+      saved.push(record);
+      if (typeof record.amount_minor === 'number' && record.amount_minor < 0) {
+        throw { code: 'invalid.negative', message: 'invalid amount_minor: negative', field: 'amount_minor' };
+      }
+      return { ...record, id: 'new-id' };
+    }
+    return null;
+  });
+});
+
+afterEach(() => clearMocks());
+
+function renderCostForm(onSaved = () => {}) {
+  return render(RecordForm, {
+    props: {
+      kind: 'cost_entry',
+      fields: FIELDS.cost_entry,
+      record: { city_id: 'c1', spent_on: '2026-03-01', category: 'travel', currency: 'MXN' },
+      onSaved,
+    },
+  });
+}
+
+describe('RecordForm', () => {
+  it('refuses to save with a required field empty, and says which', async () => {
+    renderCostForm();
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe(
+      'Este dato es obligatorio.',
+    );
+    expect(screen.getByTestId('form-cost_entry-amount_minor').getAttribute('aria-invalid')).toBe('true');
+    expect(saved).toHaveLength(0);
+  });
+
+  it('shows the core error next to its field, in the current language', async () => {
+    renderCostForm();
+    await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '-5' } });
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    await waitFor(() =>
+      expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe('No puede ser negativo.'),
+    );
+    expect(saved).toHaveLength(1);
+    setLang('en');
+    await waitFor(() =>
+      expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe('It cannot be negative.'),
+    );
+  });
+
+  it('saves typed values as the core expects them', async () => {
+    let result: unknown = null;
+    renderCostForm();
+    await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '1,250.50' } });
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    result = saved[0];
+    expect(result).toMatchObject({
+      city_id: 'c1',
+      category: 'travel',
+      amount_minor: 125050,
+      currency: 'MXN',
+      hours: null,
+      role: null,
+      membership_id: null,
+    });
+  });
+
+  it('asks for money or for hours, by category', async () => {
+    renderCostForm();
+    expect(screen.getByTestId('form-cost_entry-amount_minor')).toBeTruthy();
+    expect(screen.queryByTestId('form-cost_entry-hours')).toBeNull();
+    render(RecordForm, {
+      props: {
+        kind: 'cost_entry',
+        fields: FIELDS.cost_entry,
+        record: { city_id: 'c1', spent_on: '2026-03-01', category: 'staff_time' },
+        testid: 'hours',
+      },
+    });
+    expect(screen.getByTestId('hours-hours')).toBeTruthy();
+    expect(screen.getByTestId('hours-role')).toBeTruthy();
+    expect(screen.queryByTestId('hours-amount_minor')).toBeNull();
+  });
+
+  it('does not send a currency without its optional amount', async () => {
+    render(RecordForm, {
+      props: {
+        kind: 'membership',
+        fields: FIELDS.membership,
+        record: { city_id: 'c1', network_id: 'n1', status: 'active', role: 'member', dues_currency: 'MXN' },
+      },
+    });
+    await fireEvent.click(screen.getByTestId('form-membership-save'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ dues_minor: null, dues_currency: null, core: false });
+  });
+});

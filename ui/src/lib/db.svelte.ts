@@ -1,0 +1,202 @@
+// The open database as the UI sees it: which file, the office, the chosen
+// city, and the records it has loaded. Views refresh themselves when the
+// shell reports a change (the `records-changed` event): no screen polls.
+
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import {
+  AppError,
+  dbNew,
+  dbOpen,
+  dbOpenDemo,
+  dbStartEmpty,
+  dbStatus,
+  recordsList,
+  toAppError,
+  type DbStatus,
+} from './api';
+import type { Change, RecordKind } from './bindings';
+import { language } from './lang.svelte';
+import { UNSCOPED_KINDS, type RecordTypes } from './records';
+
+export const RECORDS_CHANGED_EVENT = 'records-changed';
+const CITY_STORAGE_KEY = 'cabildo.city';
+
+class DatabaseState {
+  /** The shell's answer; null until the first one arrives. */
+  status = $state<DbStatus | null>(null);
+  /** The last error of a file operation (shown in the top bar, translated). */
+  error = $state<AppError | null>(null);
+  /** The city every screen is scoped to; null is "all cities". */
+  cityId = $state<string | null>(null);
+  /** Bumped when another file is opened: every view reloads. */
+  generation = $state(0);
+  /** Bumped per kind when the shell reports a change. */
+  versions = $state<Record<string, number>>({});
+  /** Bumped on any change (the dashboard depends on everything). */
+  anyChange = $state(0);
+  busy = $state(false);
+
+  get isOpen(): boolean {
+    return !!this.status?.path;
+  }
+
+  /** Takes a new status from the shell: a new file means a fresh start. */
+  apply(status: DbStatus, newFile: boolean): void {
+    this.status = status;
+    if (newFile) {
+      this.generation += 1;
+      const cities = status.cities;
+      let stored: string | null = null;
+      try {
+        stored = globalThis.localStorage?.getItem(CITY_STORAGE_KEY) ?? null;
+      } catch {
+        stored = null;
+      }
+      const only = cities.length === 1 ? cities[0] : undefined;
+      this.cityId = only ? only.id : cities.some((c) => c.id === stored) ? stored : null;
+    }
+  }
+
+  selectCity(id: string | null): void {
+    this.cityId = id;
+    try {
+      if (id) globalThis.localStorage?.setItem(CITY_STORAGE_KEY, id);
+      else globalThis.localStorage?.removeItem(CITY_STORAGE_KEY);
+    } catch {
+      // storage disabled: the choice lasts for this session
+    }
+  }
+
+  /** Records a change reported by the shell. */
+  changed(change: Change): void {
+    this.versions = { ...this.versions, [change.kind]: (this.versions[change.kind] ?? 0) + 1 };
+    this.anyChange += 1;
+    if (change.kind === 'city') void this.refreshStatus();
+  }
+
+  async refreshStatus(): Promise<void> {
+    try {
+      const status = await dbStatus();
+      const cityGone = this.cityId && !status.cities.some((c) => c.id === this.cityId);
+      this.status = status;
+      if (cityGone) this.cityId = null;
+      const only = status.cities.length === 1 ? status.cities[0] : undefined;
+      if (only && !this.cityId) this.cityId = only.id;
+    } catch (reason) {
+      this.error = toAppError(reason);
+    }
+  }
+
+  /** First load: the shell opens the start-up file if there is one. */
+  async load(): Promise<void> {
+    try {
+      const status = await dbStatus();
+      this.apply(status, true);
+      if (status.startup_error) {
+        const e = status.startup_error;
+        this.error = new AppError(e.code, e.message, e.field ?? null);
+      }
+    } catch (reason) {
+      this.error = toAppError(reason);
+    }
+  }
+
+  /** Runs a file operation; on failure the current file stays open. */
+  async run(operation: () => Promise<DbStatus>): Promise<boolean> {
+    this.busy = true;
+    try {
+      this.apply(await operation(), true);
+      this.error = null;
+      return true;
+    } catch (reason) {
+      this.error = toAppError(reason);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  startEmpty = () => this.run(() => dbStartEmpty(language.current));
+  openDemo = () => this.run(() => dbOpenDemo());
+  newFile = (path: string) => this.run(() => dbNew(path, language.current));
+  openFile = (path: string) => this.run(() => dbOpen(path));
+}
+
+export const db = new DatabaseState();
+
+/** Follows the shell's change events; returns the function that stops. */
+export async function followChanges(): Promise<UnlistenFn> {
+  return listen<Change>(RECORDS_CHANGED_EVENT, (event) => db.changed(event.payload));
+}
+
+// ---------------------------------------------------------------------------
+// Loaded records, per kind, for the current file and city.
+
+interface Entry {
+  key: string;
+  rows: unknown[];
+}
+
+class RecordCache {
+  /** Replaced whole on every load (the rows themselves are never mutated). */
+  entries = $state.raw<Partial<Record<RecordKind, Entry>>>({});
+  errors = $state.raw<Partial<Record<RecordKind, AppError>>>({});
+  private pending = new Map<RecordKind, string>();
+
+  /** The scope a kind is loaded for (kinds shared by all cities: none). */
+  scopeOf(kind: RecordKind): string | null {
+    return UNSCOPED_KINDS.includes(kind) ? null : db.cityId;
+  }
+
+  private keyOf(kind: RecordKind): string {
+    return `${db.generation}|${this.scopeOf(kind) ?? '*'}|${db.versions[kind] ?? 0}`;
+  }
+
+  /** Loads `kind` unless what is loaded is current. Call from an $effect. */
+  ensure(kind: RecordKind): void {
+    if (!db.isOpen) return;
+    const key = this.keyOf(kind);
+    if (this.entries[kind]?.key === key || this.pending.get(kind) === key) return;
+    this.pending.set(kind, key);
+    recordsList(kind, this.scopeOf(kind)).then(
+      (rows) => {
+        if (this.pending.get(kind) !== key) return;
+        this.pending.delete(kind);
+        this.entries = { ...this.entries, [kind]: { key, rows } };
+        if (this.errors[kind]) this.errors = { ...this.errors, [kind]: undefined };
+      },
+      (reason: unknown) => {
+        if (this.pending.get(kind) !== key) return;
+        this.pending.delete(kind);
+        this.errors = { ...this.errors, [kind]: toAppError(reason) };
+      },
+    );
+  }
+
+  /** The loaded records of a kind (empty until loaded). */
+  rows<K extends RecordKind>(kind: K): RecordTypes[K][] {
+    return (this.entries[kind]?.rows ?? []) as RecordTypes[K][];
+  }
+
+  loaded(kind: RecordKind): boolean {
+    return this.entries[kind] !== undefined;
+  }
+}
+
+export const cache = new RecordCache();
+
+/**
+ * Keeps the given kinds loaded for the calling component: call it during
+ * component initialisation.
+ */
+export function useRecords(kinds: readonly RecordKind[]): void {
+  $effect(() => {
+    for (const kind of kinds) {
+      // Read what the key depends on, so the effect reruns when it changes.
+      void db.generation;
+      void db.cityId;
+      void db.versions[kind];
+      cache.ensure(kind);
+    }
+  });
+}

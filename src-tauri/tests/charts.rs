@@ -3,28 +3,17 @@
 //! PNG and PDF files, the council pack, refusing a bad path or size with the
 //! right error code, the end-to-end save folder and the full-screen switch.
 
+mod common;
+
+use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, MockRuntime};
 use tauri::WebviewWindow;
 
 use cabildo_app::charts::{ChartSet, SAVE_DIR_ENV};
-use cabildo_app::{CommandError, DATA_DIR_ENV};
-
-/// One data folder for this test binary (the environment is process-wide).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::env::set_var(DATA_DIR_ENV, dir.path());
-        dir
-    })
-    .path()
-}
 
 /// The demo database, made once (anchored on today) and opened by every test.
 fn demo_file() -> &'static Path {
@@ -58,28 +47,6 @@ fn demo_app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     ok(&webview, "db_open", json!({ "path": path }));
     (app, webview)
-}
-
-fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("valid URL"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
-}
-
-fn ok(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
-    invoke(webview, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-}
-
-fn err(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> CommandError {
-    let e = invoke(webview, cmd, args).expect_err("the command fails");
-    serde_json::from_value(e).expect("{code, message}")
 }
 
 /// The default selection of the demo (last twelve months, office currency).

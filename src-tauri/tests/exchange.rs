@@ -3,63 +3,18 @@
 //! a Cabildo database (local file untouched), export the database and the
 //! Excel workbook, and the peers overview.
 
+mod common;
+
+use common::*;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
-
-use cabildo_app::{CommandError, DATA_DIR_ENV};
-
-/// One data folder for this test binary (the environment is process-wide).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::env::set_var(DATA_DIR_ENV, dir.path());
-        dir
-    })
-    .path()
-}
 
 /// The tests open files one at a time (they share the recent-files list).
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    data_dir();
-    let app = cabildo_app::build_app(mock_builder())
-        .build(cabildo_app::context())
-        .expect("the app builds on the mock runtime");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("the main window opens on the mock runtime");
-    (app, webview)
-}
-
-fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("valid URL"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
-}
-
-fn ok(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
-    invoke(webview, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-}
-
-fn err(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> CommandError {
-    let e = invoke(webview, cmd, args).expect_err("the command fails");
-    serde_json::from_value(e).expect("{code, message}")
-}
 
 /// A fresh demo database named `name` in the data folder, opened in a new app.
 fn open_demo(name: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>, PathBuf) {

@@ -2,61 +2,15 @@
 //! demo, listing, saving (valid and invalid), trash and restore, the
 //! dashboard, and refusing files that are not Cabildo's.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use common::*;
+
+use serde_json::json;
+use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
-use cabildo_app::{CommandError, DbStatus, DATA_DIR_ENV};
-
-/// One data folder for this test binary (the environment is process-wide);
-/// tests that write use their own file inside it.
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::env::set_var(DATA_DIR_ENV, dir.path());
-        dir
-    })
-    .path()
-}
-
-fn app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    data_dir();
-    let app = cabildo_app::build_app(mock_builder())
-        .build(cabildo_app::context())
-        .expect("the app builds on the mock runtime");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("the main window opens on the mock runtime");
-    (app, webview)
-}
-
-fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("valid URL"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
-}
-
-fn ok(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
-    invoke(webview, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-}
-
-fn err(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> CommandError {
-    let e = invoke(webview, cmd, args).expect_err("the command fails");
-    serde_json::from_value(e).expect("{code, message}")
-}
+use cabildo_app::DbStatus;
 
 /// A fresh database with one city, at its own path; returns the city id.
 fn new_database(webview: &WebviewWindow<MockRuntime>, name: &str) -> String {

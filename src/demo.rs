@@ -200,28 +200,8 @@ impl Demo<'_> {
         evidence: &str,
     ) -> Outcome {
         Outcome {
-            meta: Meta::default(),
-            city_id: self.city.clone(),
-            kind,
-            occurred_on: on,
-            description: description.into(),
             evidence: Some(evidence.into()),
-            project_id: None,
-            months_saved: None,
-            amount_minor: None,
-            currency: None,
-            instrument: None,
-            source_type: None,
-            source_name: None,
-            interest_rate: None,
-            tenor_years: None,
-            grace_years: None,
-            financing_status: None,
-            committed_minor: None,
-            disbursed_minor: None,
-            policy_instrument: None,
-            source_peer: None,
-            adopted_on: None,
+            ..Outcome::new(&self.city, kind, on, description)
         }
     }
 

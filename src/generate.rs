@@ -320,30 +320,7 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
     for _ in 0..100 {
         let kind = OutcomeKind::ALL[g.rng.usize(0..3)];
         let on = g.date();
-        let mut o = Outcome {
-            meta: Meta::default(),
-            city_id: city_id.clone(),
-            kind,
-            occurred_on: on,
-            description: "Synthetic outcome".into(),
-            evidence: None,
-            project_id: None,
-            months_saved: None,
-            amount_minor: None,
-            currency: None,
-            instrument: None,
-            source_type: None,
-            source_name: None,
-            interest_rate: None,
-            tenor_years: None,
-            grace_years: None,
-            financing_status: None,
-            committed_minor: None,
-            disbursed_minor: None,
-            policy_instrument: None,
-            source_peer: None,
-            adopted_on: None,
-        };
+        let mut o = Outcome::new(&city_id, kind, on, "Synthetic outcome");
         match kind {
             OutcomeKind::Acceleration => {
                 o.project_id = Some(projects[g.rng.usize(0..projects.len())].clone());

@@ -342,6 +342,42 @@ pub struct Outcome {
     pub adopted_on: Option<NaiveDate>,
 }
 
+impl Outcome {
+    /// An outcome of `kind` with the fields of every kind still empty, for the caller
+    /// to fill in those of its own kind.
+    pub fn new(
+        city_id: &str,
+        kind: OutcomeKind,
+        occurred_on: NaiveDate,
+        description: &str,
+    ) -> Outcome {
+        Outcome {
+            meta: Meta::default(),
+            city_id: city_id.to_string(),
+            kind,
+            occurred_on,
+            description: description.to_string(),
+            evidence: None,
+            project_id: None,
+            months_saved: None,
+            amount_minor: None,
+            currency: None,
+            instrument: None,
+            source_type: None,
+            source_name: None,
+            interest_rate: None,
+            tenor_years: None,
+            grace_years: None,
+            financing_status: None,
+            committed_minor: None,
+            disbursed_minor: None,
+            policy_instrument: None,
+            source_peer: None,
+            adopted_on: None,
+        }
+    }
+}
+
 /// The share of an outcome credited to one membership, in basis points (10000 = 100 %).
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
 pub struct Attribution {

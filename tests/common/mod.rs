@@ -165,30 +165,7 @@ pub fn project(city_id: &str) -> Project {
 }
 
 fn blank_outcome(city_id: &str, kind: OutcomeKind, on: &str) -> Outcome {
-    Outcome {
-        meta: Meta::default(),
-        city_id: city_id.into(),
-        kind,
-        occurred_on: date(on),
-        description: "outcome".into(),
-        evidence: None,
-        project_id: None,
-        months_saved: None,
-        amount_minor: None,
-        currency: None,
-        instrument: None,
-        source_type: None,
-        source_name: None,
-        interest_rate: None,
-        tenor_years: None,
-        grace_years: None,
-        financing_status: None,
-        committed_minor: None,
-        disbursed_minor: None,
-        policy_instrument: None,
-        source_peer: None,
-        adopted_on: None,
-    }
+    Outcome::new(city_id, kind, date(on), "outcome")
 }
 
 pub fn financing(city_id: &str, on: &str, committed_minor: i64, currency: &str) -> Outcome {

@@ -2,7 +2,11 @@
 # Installs what is missing, builds, and starts Cabildo.
 #   bash scripts/run.sh            start the app (with the demo database, once
 #                                  the core's CLI can make one)
-#   bash scripts/run.sh FILE       start the app on a .cabildo file
+#   bash scripts/run.sh FILE       start the app on a .cabildo file (opened as
+#                                  the database: `cabildo-app --open FILE`)
+# A file given to the app without --open (what the file manager does when a
+# .cabildo file is opened with Cabildo) is a received file: it is merged into
+# the open database after a preview.
 # The app keeps its files in $CABILDO_DATA_DIR when set, else in the platform's
 # app data folder (~/.local/share/org.cabildo.desktop on Linux).
 set -euo pipefail
@@ -29,6 +33,9 @@ if [ $# -eq 0 ]; then
     fi
     [ -f "$demo" ] && set -- "$demo"
   fi
+fi
+if [ $# -gt 0 ]; then
+  set -- --open "$1"
 fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -36,11 +36,10 @@ run_e2e() {
   # pops up on a developer's desktop.
   command -v xvfb-run >/dev/null 2>&1 || { echo "xvfb-run not found" >&2; return 1; }
   local runner=(xvfb-run -a --server-args="-screen 0 1440x900x24")
-  # A private session bus: no stray D-Bus session, no single-instance
-  # forwarding to an app running outside the test.
-  if command -v dbus-run-session >/dev/null 2>&1; then
-    runner+=(dbus-run-session --)
-  fi
+  # A private session bus: a second launch finds the running app through it
+  # (open-with spec), and never an app running outside the test.
+  command -v dbus-run-session >/dev/null 2>&1 || { echo "dbus-run-session not found (package dbus)" >&2; return 1; }
+  runner+=(dbus-run-session --)
   (cd tests/e2e && WEBKIT_DISABLE_DMABUF_RENDERER=1 "${runner[@]}" npx wdio run wdio.conf.mjs)
 }
 

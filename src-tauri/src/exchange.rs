@@ -110,6 +110,57 @@ pub async fn exchange_open_override() -> Result<Option<String>, CommandError> {
         .map(|v| v.to_string_lossy().into_owned()))
 }
 
+/// The event the shell emits when received files are opened with the
+/// running app (a second launch hands its files over and exits).
+pub const INCOMING_FILES_EVENT: &str = "incoming-files";
+
+/// The received files waiting to be merged (opened with the app), in order.
+#[tauri::command]
+pub async fn incoming_list(state: State<'_, AppState>) -> Result<Vec<String>, CommandError> {
+    Ok(state
+        .incoming()
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
+}
+
+/// Queues received files to merge (files dropped on the window), after
+/// those already waiting; returns the waiting list.
+#[tauri::command]
+pub async fn incoming_add(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> Result<Vec<String>, CommandError> {
+    state.push_incoming(paths.into_iter().map(PathBuf::from));
+    incoming_list(state).await
+}
+
+/// Takes a received file off the waiting list: `path`, or the first one.
+/// A file that is the open database is dropped, not returned: opening one's
+/// own database with the app asks for nothing to merge.
+#[tauri::command]
+pub async fn incoming_take(
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> Result<Option<String>, CommandError> {
+    let open = lock(&state.store())
+        .as_ref()
+        .and_then(|s| s.path().map(PathBuf::from));
+    loop {
+        let Some(file) = state.take_incoming(path.as_deref().map(std::path::Path::new)) else {
+            return Ok(None);
+        };
+        if path.is_none()
+            && open
+                .as_deref()
+                .is_some_and(|db| merge::same_path(db, &file))
+        {
+            continue;
+        }
+        return Ok(Some(file.to_string_lossy().into_owned()));
+    }
+}
+
 /// Checks a received file and computes what merging it would do (nothing
 /// is written). The plan is kept for `merge_apply`.
 #[tauri::command]

@@ -13,11 +13,16 @@ pub mod state;
 
 pub use commands::{AppInfo, DbStatus, RECORDS_CHANGED_EVENT};
 pub use error::CommandError;
-pub use state::{AppState, RecentFile, DATA_DIR_ENV, DEFAULT_FILE, DEMO_FILE};
+pub use state::{AppState, RecentFile, StartArgs, DATA_DIR_ENV, DEFAULT_FILE, DEMO_FILE};
 
-use std::path::PathBuf;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
 
-use tauri::{Builder, Runtime};
+use tauri::plugin::TauriPlugin;
+use tauri::{Builder, Emitter, Manager, Runtime};
+
+/// The bundle identifier (tauri.conf.json), which names the app on D-Bus.
+pub const APP_ID: &str = "org.cabildo.desktop";
 
 /// Registers Cabildo's plugins, state and commands on a Tauri builder.
 ///
@@ -54,6 +59,9 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, state: AppState) -> Build
             charts::charts_save_override,
             charts::presentation_fullscreen,
             exchange::exchange_open_override,
+            exchange::incoming_list,
+            exchange::incoming_add,
+            exchange::incoming_take,
             exchange::merge_plan,
             exchange::merge_apply,
             exchange::merge_cancel,
@@ -69,25 +77,56 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, state: AppState) -> Build
         ])
 }
 
-/// The file named on the command line (`cabildo-app FILE`), if any. Options
-/// (arguments starting with `-`) are ignored.
-pub fn file_from_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
-    args.into_iter()
-        .skip(1)
-        .find(|a| !a.to_string_lossy().starts_with('-'))
-        .map(PathBuf::from)
-}
-
 /// The application context (configuration, capabilities, embedded UI)
 /// generated at compile time from tauri.conf.json.
 pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
+/// The D-Bus name that makes one app per data folder: the identifier for the
+/// usual folder, and one name per folder set by `CABILDO_DATA_DIR` (each
+/// end-to-end spec runs its own app; two data folders are two offices).
+pub fn instance_id(data_dir_override: Option<&std::ffi::OsStr>) -> String {
+    match data_dir_override.filter(|d| !d.is_empty()) {
+        None => APP_ID.to_owned(),
+        Some(dir) => {
+            // The same binary hashes the same folder to the same name.
+            let mut hasher = std::hash::DefaultHasher::new();
+            dir.hash(&mut hasher);
+            format!("{APP_ID}.dir{:016x}", hasher.finish())
+        }
+    }
+}
+
+/// Queues the received files of a launch (`argv`, run in `cwd`) and brings
+/// the window forward; the UI, told by `incoming-files`, starts their merge.
+pub fn hand_over<R: Runtime>(app: &tauri::AppHandle<R>, argv: Vec<String>, cwd: &str) {
+    let args = StartArgs::parse(argv, Path::new(cwd));
+    app.state::<AppState>().push_incoming(args.incoming);
+    let _ = app.emit(exchange::INCOMING_FILES_EVENT, ());
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// A second launch (a file opened with Cabildo from the file manager while
+/// it runs) hands its arguments to the running app over D-Bus and exits.
+/// Only the real app registers it: test apps must not find each other.
+fn single_instance<R: Runtime>() -> TauriPlugin<R> {
+    tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id(std::env::var_os(DATA_DIR_ENV).as_deref()))
+        .callback(|app, argv, cwd| hand_over(app, argv, &cwd))
+        .build()
+}
+
 /// Starts the desktop application.
 pub fn run() {
-    let state = AppState::with_startup_file(file_from_args(std::env::args_os()));
-    build_app_with(Builder::default(), state)
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let state = AppState::with_start(StartArgs::parse(std::env::args_os(), &cwd));
+    // Registered first: a second launch must hand over before anything else starts.
+    build_app_with(Builder::default().plugin(single_instance()), state)
         .run(context())
         .expect("error while running the Cabildo application");
 }

@@ -4,6 +4,7 @@
 //! soon as the app is built: `setup` only runs once the event loop starts,
 //! which the mock runtime used by the tests never does.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -34,10 +35,60 @@ pub type SharedStore = Arc<Mutex<Option<Store>>>;
 pub struct AppState {
     data_dir: OnceLock<PathBuf>,
     store: SharedStore,
-    /// The file named on the command line, opened at start instead of the last one.
+    /// The file named by `--open` on the command line, opened at start
+    /// instead of the last one.
     startup_file: Option<PathBuf>,
     /// Set once the start-up open has been attempted (by the first `db_status`).
     started: OnceLock<()>,
+    /// Received files opened with the app (file manager, command line, a
+    /// second launch), waiting to be merged into the open database, in order.
+    incoming: Mutex<VecDeque<PathBuf>>,
+}
+
+/// What the command line asks of the app at start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartArgs {
+    /// `--open FILE`: the database to open.
+    pub open: Option<PathBuf>,
+    /// The other files named: received files to merge (this is how a file
+    /// manager passes the `.cabildo` files opened with Cabildo).
+    pub incoming: Vec<PathBuf>,
+}
+
+impl StartArgs {
+    /// Reads the arguments after the program name; relative paths are taken
+    /// from `cwd` (the folder the launch happened in, which for a second
+    /// launch is not this process's). Unknown options are ignored.
+    pub fn parse<I, S>(args: I, cwd: &Path) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<std::ffi::OsString>,
+    {
+        let absolute = |p: std::ffi::OsString| {
+            let p = PathBuf::from(p);
+            if p.is_absolute() {
+                p
+            } else {
+                cwd.join(p)
+            }
+        };
+        let mut parsed = Self::default();
+        let mut args = args.into_iter().map(Into::into).skip(1);
+        let mut only_files = false;
+        while let Some(arg) = args.next() {
+            let text = arg.to_string_lossy();
+            if only_files || !text.starts_with('-') {
+                parsed.incoming.push(absolute(arg));
+            } else if text == "--" {
+                only_files = true;
+            } else if text == "--open" {
+                parsed.open = args.next().map(absolute);
+            } else if let Some(file) = text.strip_prefix("--open=") {
+                parsed.open = Some(absolute(file.into()));
+            }
+        }
+        parsed
+    }
 }
 
 impl AppState {
@@ -45,10 +96,19 @@ impl AppState {
         Self::default()
     }
 
-    /// A state that opens `file` at start (the command-line argument).
+    /// A state that opens `file` at start (`--open FILE`).
     pub fn with_startup_file(file: Option<PathBuf>) -> Self {
+        Self::with_start(StartArgs {
+            open: file,
+            incoming: Vec::new(),
+        })
+    }
+
+    /// A state for what the command line asked: a database to open, files to merge.
+    pub fn with_start(args: StartArgs) -> Self {
         Self {
-            startup_file: file,
+            startup_file: args.open,
+            incoming: Mutex::new(args.incoming.into()),
             ..Self::default()
         }
     }
@@ -90,6 +150,39 @@ impl AppState {
     /// True the first time it is called: the caller performs the start-up open.
     pub fn begin_startup(&self) -> bool {
         self.started.set(()).is_ok()
+    }
+
+    fn incoming_queue(&self) -> MutexGuard<'_, VecDeque<PathBuf>> {
+        self.incoming
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues received files to merge (a file already waiting is not queued twice).
+    pub fn push_incoming(&self, files: impl IntoIterator<Item = PathBuf>) {
+        let mut queue = self.incoming_queue();
+        for file in files {
+            if !queue.contains(&file) {
+                queue.push_back(file);
+            }
+        }
+    }
+
+    /// The received files waiting to be merged, in order.
+    pub fn incoming(&self) -> Vec<PathBuf> {
+        self.incoming_queue().iter().cloned().collect()
+    }
+
+    /// Takes `file` (or, with None, the first file) off the waiting list.
+    pub fn take_incoming(&self, file: Option<&Path>) -> Option<PathBuf> {
+        let mut queue = self.incoming_queue();
+        match file {
+            None => queue.pop_front(),
+            Some(file) => {
+                let at = queue.iter().position(|f| f == file)?;
+                queue.remove(at)
+            }
+        }
     }
 }
 

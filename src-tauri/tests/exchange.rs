@@ -125,3 +125,74 @@ fn the_open_override_follows_the_environment() {
         Value::Null
     );
 }
+
+#[test]
+fn files_opened_with_the_app_wait_in_order_and_skip_the_open_database() {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (app, webview, local) = open_demo("incoming-local.cabildo");
+    assert_eq!(ok(&webview, "incoming_list", json!({})), json!([]));
+    assert_eq!(ok(&webview, "incoming_take", json!({})), Value::Null);
+
+    let first = data_dir().join("from-mayor.cabildo");
+    let second = data_dir().join("from-environment.cabildo");
+    cabildo::generate::generate(&first, 1, 21, |_| {}).expect("first office");
+    // A second launch hands over: its own database (skipped), two received
+    // files (the second named twice, queued once), relative to its folder.
+    cabildo_app::hand_over(
+        app.handle(),
+        vec![
+            "cabildo-app".into(),
+            local.to_string_lossy().into_owned(),
+            "from-mayor.cabildo".into(),
+            second.to_string_lossy().into_owned(),
+            second.to_string_lossy().into_owned(),
+        ],
+        &data_dir().to_string_lossy(),
+    );
+    let waiting = ok(&webview, "incoming_list", json!({}));
+    assert_eq!(waiting.as_array().map(Vec::len), Some(3), "{waiting}");
+
+    // The open database is dropped; the first received file comes next and
+    // its merge is planned like any other.
+    let next = ok(&webview, "incoming_take", json!({}));
+    assert_eq!(next.as_str().map(PathBuf::from), Some(first.clone()));
+    let plan = ok(&webview, "merge_plan", json!({ "path": next }));
+    assert!(plan["totals"]["new"].as_u64().unwrap_or(0) > 0, "{plan}");
+    ok(&webview, "merge_cancel", json!({}));
+
+    // Files dropped on the window join the queue after those waiting.
+    let dropped = data_dir().join("dropped.cabildo");
+    let waiting = ok(&webview, "incoming_add", json!({ "paths": [dropped] }));
+    assert_eq!(waiting.as_array().map(Vec::len), Some(2), "{waiting}");
+    assert_eq!(
+        waiting[1].as_str().map(PathBuf::from),
+        Some(dropped.clone())
+    );
+    ok(&webview, "incoming_take", json!({ "path": dropped }));
+
+    // A named file is taken out of turn ("use it as my database"); then none is left.
+    let named = ok(&webview, "incoming_take", json!({ "path": second }));
+    assert_eq!(named.as_str().map(PathBuf::from), Some(second.clone()));
+    assert_eq!(ok(&webview, "incoming_list", json!({})), json!([]));
+    assert_eq!(ok(&webview, "incoming_take", json!({})), Value::Null);
+}
+
+#[test]
+fn files_named_at_start_wait_for_a_database() {
+    data_dir();
+    let received = data_dir().join("received-at-start.cabildo");
+    let state = cabildo_app::AppState::with_start(cabildo_app::StartArgs {
+        open: None,
+        incoming: vec![received.clone()],
+    });
+    let app = cabildo_app::build_app_with(tauri::test::mock_builder(), state)
+        .build(cabildo_app::context())
+        .expect("app");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    assert_eq!(
+        ok(&webview, "incoming_list", json!({})),
+        json!([received.to_string_lossy()])
+    );
+}

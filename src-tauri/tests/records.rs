@@ -243,14 +243,58 @@ fn the_office_is_renamed_and_a_bad_currency_is_refused() {
 }
 
 #[test]
-fn the_file_named_on_the_command_line_is_the_one_opened() {
-    let args = ["cabildo-app", "--verbose", "/tmp/x.cabildo"].map(std::ffi::OsString::from);
-    assert_eq!(
-        cabildo_app::file_from_args(args),
-        Some(std::path::PathBuf::from("/tmp/x.cabildo"))
+fn the_command_line_names_the_database_to_open_and_the_files_to_merge() {
+    use cabildo_app::StartArgs;
+    use std::path::{Path, PathBuf};
+    let cwd = Path::new("/home/ana/Descargas");
+    let args = StartArgs::parse(
+        [
+            "cabildo-app",
+            "--verbose",
+            "--open",
+            "/data/office.cabildo",
+            "from-mayor.cabildo",
+            "/tmp/b.cabildo",
+        ],
+        cwd,
     );
+    assert_eq!(args.open, Some(PathBuf::from("/data/office.cabildo")));
+    // A file manager passes the files opened with the app as plain arguments;
+    // relative ones are taken from the folder the launch happened in.
     assert_eq!(
-        cabildo_app::file_from_args(["cabildo-app"].map(std::ffi::OsString::from)),
-        None
+        args.incoming,
+        vec![
+            PathBuf::from("/home/ana/Descargas/from-mayor.cabildo"),
+            PathBuf::from("/tmp/b.cabildo")
+        ]
     );
+    let args = StartArgs::parse(
+        ["cabildo-app", "--open=x.cabildo", "--", "-odd-name.cabildo"],
+        cwd,
+    );
+    assert_eq!(args.open, Some(cwd.join("x.cabildo")));
+    assert_eq!(args.incoming, vec![cwd.join("-odd-name.cabildo")]);
+    assert_eq!(StartArgs::parse(["cabildo-app"], cwd), StartArgs::default());
+}
+
+#[test]
+fn the_instance_name_is_one_per_data_folder() {
+    use cabildo_app::{instance_id, APP_ID};
+    use std::ffi::OsStr;
+    // The D-Bus name is the bundle identifier of tauri.conf.json.
+    assert_eq!(
+        APP_ID,
+        cabildo_app::context::<tauri::test::MockRuntime>()
+            .config()
+            .identifier
+    );
+    assert_eq!(instance_id(None), APP_ID);
+    assert_eq!(instance_id(Some(OsStr::new(""))), APP_ID);
+    let a = instance_id(Some(OsStr::new("/tmp/a")));
+    assert_eq!(a, instance_id(Some(OsStr::new("/tmp/a"))));
+    assert_ne!(a, instance_id(Some(OsStr::new("/tmp/b"))));
+    // A valid D-Bus well-known name: elements of [A-Za-z0-9_], none starting with a digit.
+    assert!(a.split('.').all(|e| !e.is_empty()
+        && !e.starts_with(|c: char| c.is_ascii_digit())
+        && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
 }

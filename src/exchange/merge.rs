@@ -115,7 +115,8 @@ fn totals(kinds: &[KindCounts]) -> MergeCounts {
     totals
 }
 
-fn same_path(a: &Path, b: &Path) -> bool {
+/// True when both paths name the same file (through links and `..`).
+pub fn same_path(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

@@ -17,17 +17,19 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = path.resolve(here, '..', '..');
+import { application } from './lib/paths.mjs';
 
-const targetDir = process.env.CARGO_TARGET_DIR
-  ? path.resolve(repoRoot, process.env.CARGO_TARGET_DIR)
-  : path.join(repoRoot, 'target');
+export { application };
 
-/** The app binary: built by scripts/build-app.sh (dev profile, custom-protocol). */
-export const application = process.env.CABILDO_APP ?? path.join(targetDir, 'debug', 'cabildo-app');
+/**
+ * The arguments a spec's app is launched with (none by default), by spec
+ * name, given the spec's data folder. open-with: a received file named at
+ * start, as a file manager passes it (the spec writes the file).
+ */
+const LAUNCH_ARGS = {
+  'open-with': (dir) => [path.join(dir, 'received-at-start.cabildo')],
+};
 
 const DRIVER_PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 const NATIVE_PORT = Number(process.env.TAURI_NATIVE_DRIVER_PORT ?? 4445);
@@ -115,11 +117,16 @@ export const config = {
     });
   },
 
-  async beforeSession(_config, _capabilities, specs) {
+  async beforeSession(_config, capabilities, specs) {
     const specName = path.basename(specs[0] ?? 'spec', '.spec.mjs').replace(/[^\w.-]/g, '_');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cabildo-e2e-${specName}-`));
     // The spec can read where its app keeps its files.
     process.env.CABILDO_DATA_DIR = dataDir;
+    // tauri-driver hands `args` to WebKitWebDriver, which launches the app with them.
+    capabilities['tauri:options'] = {
+      ...capabilities['tauri:options'],
+      args: LAUNCH_ARGS[specName]?.(dataDir) ?? [],
+    };
 
     tauriDriver = spawn(findTauriDriver(), ['--port', String(DRIVER_PORT), '--native-port', String(NATIVE_PORT)], {
       stdio: ['ignore', 'inherit', 'inherit'],

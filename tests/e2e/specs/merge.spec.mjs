@@ -12,18 +12,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { fileURLToPath } from 'node:url';
-
 import { byTestId, goTo, openDemo, screenshot } from '../lib/helpers.mjs';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+import { cli, repoRoot } from '../lib/paths.mjs';
 
 const incoming = () => path.join(process.env.CABILDO_DATA_DIR, 'incoming');
-// The command line is built by `cargo test` into the same target folder as the app.
-const targetDir = process.env.CARGO_TARGET_DIR
-  ? path.resolve(repoRoot, process.env.CARGO_TARGET_DIR)
-  : path.join(repoRoot, 'target');
-const cli = path.join(targetDir, 'debug', 'cabildo');
 const cdpCsv = path.resolve(repoRoot, '..', 'shared', 'data', 'cdp-cities-disclosing-2018.csv');
 
 async function shareItem(testid) {

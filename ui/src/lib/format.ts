@@ -89,3 +89,8 @@ export function formatHours(hours: number, lang?: Lang): string {
     maximumFractionDigits: 1,
   }).format(hours);
 }
+
+/** A path's last part: the file's name without its folder. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}

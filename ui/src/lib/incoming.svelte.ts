@@ -1,0 +1,74 @@
+// Received files opened with the app: from the file manager (the bundle's
+// file association), on the command line, handed over by a second launch
+// while the app runs (the shell then emits `incoming-files`), or dropped on
+// the window. The shell keeps
+// them in a queue; each one, in turn, starts the same merge preview as
+// Share ▸ Merge file…, once a database is open and no other dialog is.
+
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { call, toAppError } from './api';
+import { db } from './db.svelte';
+import { share } from './share.svelte';
+
+export const INCOMING_FILES_EVENT = 'incoming-files';
+
+class IncomingFiles {
+  /** The files waiting, in order (shown on the first-start screen). */
+  waiting = $state<string[]>([]);
+  private taking = false;
+
+  async refresh(): Promise<void> {
+    try {
+      this.waiting = await call<string[]>('incoming_list');
+    } catch (reason) {
+      db.error = toAppError(reason);
+    }
+  }
+
+  /** Files dropped on the window: merged in turn, like files opened with the app. */
+  async add(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    try {
+      this.waiting = await call<string[]>('incoming_add', { paths });
+    } catch (reason) {
+      db.error = toAppError(reason);
+    }
+  }
+
+  /** Starts the merge of the next waiting file, when the app is free for it. */
+  async next(): Promise<void> {
+    if (this.taking || !db.isOpen || share.dialog) return;
+    this.taking = true;
+    try {
+      const path = await call<string | null>('incoming_take');
+      await this.refresh();
+      if (path) await share.startMerge(path);
+    } catch (reason) {
+      db.error = toAppError(reason);
+    } finally {
+      this.taking = false;
+    }
+  }
+
+  /** First start: the received file becomes this office's database instead. */
+  async useAsDatabase(path: string): Promise<void> {
+    try {
+      const taken = await call<string | null>('incoming_take', { path });
+      await this.refresh();
+      if (taken) await db.openFile(taken);
+    } catch (reason) {
+      db.error = toAppError(reason);
+    }
+  }
+}
+
+export const incoming = new IncomingFiles();
+
+/** Follows the files handed over while the app runs; returns the function that stops. */
+export async function followIncoming(): Promise<UnlistenFn> {
+  await incoming.refresh();
+  return listen(INCOMING_FILES_EVENT, () => {
+    void incoming.refresh().then(() => incoming.next());
+  });
+}
+

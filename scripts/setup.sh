@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
   libayatana-appindicator3-dev build-essential pkg-config
   xvfb webkit2gtk-driver imagemagick dbus xauth
+  desktop-file-utils shared-mime-info libglib2.0-bin
 )
 TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN=20.19.0

@@ -4,7 +4,8 @@
 #   2. cargo test --workspace (the core, and the shell's mock-runtime tests)
 #   3. UI: type check (svelte-check) and unit tests (vitest)
 #   4. build the app (dev profile, custom-protocol)
-#   5. end-to-end tests of the real app under Xvfb (WebdriverIO + tauri-driver)
+#   5. package it (.deb) and check the .cabildo file association
+#   6. end-to-end tests of the real app under Xvfb (WebdriverIO + tauri-driver)
 # Runs every step it can, then exits non-zero if any failed.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -52,6 +53,7 @@ step "core and shell tests (cargo test --workspace)" cargo test --workspace
 step "UI type check (svelte-check)" bash -c 'cd ui && npm run check'
 step "UI unit tests (vitest)" bash -c 'cd ui && npm test'
 if step "build app" bash scripts/build-app.sh; then
+  step "package (.deb) and file association" bash scripts/package.sh
   step "end-to-end tests (WebdriverIO, Xvfb)" run_e2e
 else
   failed+=("end-to-end tests (not run: the app did not build)")

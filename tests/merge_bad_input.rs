@@ -329,6 +329,31 @@ fn merging_a_file_into_itself_is_refused() {
     assert_eq!(before_copy, before);
 }
 
+#[test]
+fn a_copy_of_this_office_file_that_diverged_is_merged() {
+    // The mayor's office received this office's file, added a city, and sent
+    // it back: same office, other records. That is a merge, not a refusal.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (local, _) = local(dir.path());
+    let copy = dir.path().join("returned.cabildo");
+    Store::open_existing(&local)
+        .expect("open")
+        .export_snapshot(&copy)
+        .expect("export");
+    Store::open_existing(&copy)
+        .expect("open copy")
+        .insert(city("Tlaquepaque"))
+        .expect("a city added there");
+    let store = Store::open_existing(&local).expect("open local");
+    let plan = merge::plan_merge(&store, &copy).expect("a diverged copy is planned");
+    assert_eq!(plan.totals.new, 1, "{:?}", plan.totals);
+    assert_eq!(plan.totals.conflicts, 0);
+    drop(store);
+    merge_with(&local, &copy, &MergeOptions::default()).expect("and merged");
+    let cities: Vec<City> = Store::open_existing(&local).expect("open").list(None).expect("cities");
+    assert_eq!(cities.len(), 2);
+}
+
 // ---- CSV imports ---------------------------------------------------------------------------
 
 const HEADER: &str = "Year Reported to CDP,Account Number,Organization,City,Country,CDP Region,Reporting Authority,Access,First Time Discloser,Population,Population Year,City Location,Last update\n";

@@ -16,3 +16,10 @@ export const application = process.env.CABILDO_APP ?? path.join(targetDir, 'debu
 
 /** The `cabildo` command line, to make files for the specs. */
 export const cli = path.join(targetDir, 'debug', 'cabildo');
+
+/**
+ * An XDG data folder holding the desktop entry and MIME type as the .deb
+ * installs them (scripts/package.sh): files opened through it with
+ * `gio open` reach the app as from a file manager.
+ */
+export const desktopDir = path.join(targetDir, 'debug', 'bundle', 'desktop');

@@ -1,20 +1,23 @@
 // Received files opened with the app (issue 5): named at start, as a file
 // manager passes the files opened with Cabildo (wdio.conf.mjs launches this
-// spec's app with `<data folder>/received-at-start.cabildo`); handed over by
-// a second launch while the app runs (tauri-plugin-single-instance over the
-// test's private D-Bus session); and dropped on the window. Each one starts
-// the merge preview; several are previewed one after the other.
+// spec's app with `<data folder>/received-at-start.cabildo`); opened while
+// the app runs, through the desktop entry and MIME type of the .deb
+// (`gio open`, as a file manager does; scripts/package.sh prepares them),
+// whose launch hands the file to the running app over the test's private
+// D-Bus session and exits; and dropped on the window. Each one starts the
+// merge preview; several are previewed one after the other.
 //
 // A real drag from another application cannot be made through WebDriver:
 // the drop is the event the webview receives from Tauri on a drop
 // (`tauri://drag-drop`), emitted through Tauri's event system.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { byTestId, screenshot, waitForWelcome } from '../lib/helpers.mjs';
-import { application, cli } from '../lib/paths.mjs';
+import { application, cli, desktopDir } from '../lib/paths.mjs';
 
 const dataDir = () => process.env.CABILDO_DATA_DIR;
 const number = async (testid) => Number((await byTestId(testid).getText()).trim());
@@ -30,6 +33,28 @@ function received(name, seed) {
 async function waitForPreviewOf(name) {
   await byTestId('merge-counts').waitForDisplayed({ timeout: 30000 });
   await expect(byTestId('merge-file')).toHaveText(expect.stringContaining(name));
+}
+
+/**
+ * Opens a file with its default application, as a file manager does: GIO
+ * finds the type of *.cabildo and the desktop entry of the package, and runs
+ * its `Exec=cabildo-app %F` (the app's folder first on PATH).
+ */
+function openWithDesktop(file) {
+  if (!fs.existsSync(path.join(desktopDir, 'applications'))) {
+    throw new Error(`${desktopDir} missing: run bash scripts/package.sh (scripts/test.sh does)`);
+  }
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cabildo-gio-'));
+  execFileSync('gio', ['open', file], {
+    env: {
+      ...process.env,
+      XDG_DATA_DIRS: `${desktopDir}:/usr/share`,
+      XDG_DATA_HOME: path.join(home, 'data'),
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      PATH: `${path.dirname(application)}:${process.env.PATH}`,
+    },
+    timeout: 30000,
+  });
 }
 
 /** Emits a Tauri event to the window, as the shell does. */
@@ -60,23 +85,18 @@ describe('Files opened with the app', () => {
     await byTestId('share-dialog').waitForExist({ reverse: true });
   });
 
-  it('takes the files of a second launch into the running window, one after the other', async () => {
-    received('from-mayor.cabildo', 42);
+  it('takes files opened from the desktop into the running window, one after the other', async () => {
+    const first = received('from-mayor.cabildo', 42);
     const second = received('from-environment.cabildo', 43);
     await byTestId('lang-en').click();
-    // As a file manager launches it: a relative name in its folder, and an absolute one.
-    const launch = spawnSync(application, ['from-mayor.cabildo', second], {
-      cwd: dataDir(),
-      env: process.env,
-      timeout: 30000,
-      encoding: 'utf8',
-    });
-    expect(launch.error).toBeUndefined();
-    expect(launch.status).toBe(0); // handed over and exited
-
+    openWithDesktop(first);
     await waitForPreviewOf('from-mayor.cabildo');
     await expect(byTestId('merge-confirm')).toHaveText('Merge');
     await screenshot('open-with-running-en');
+    // Opened while the first preview shows: it waits its turn.
+    openWithDesktop(second);
+    await browser.pause(1500);
+    await expect(byTestId('merge-file')).toHaveText(expect.stringContaining('from-mayor.cabildo'));
     await byTestId('merge-cancel').click();
 
     await waitForPreviewOf('from-environment.cabildo');
@@ -84,6 +104,15 @@ describe('Files opened with the app', () => {
     await byTestId('merge-summary').waitForDisplayed({ timeout: 60000 });
     expect(await number('summary-new')).toBeGreaterThan(0);
     await byTestId('share-close').click();
+    await byTestId('share-dialog').waitForExist({ reverse: true });
+  });
+
+  it('hands over relative names from the folder of the launch', async () => {
+    received('relative.cabildo', 45);
+    // The second launch exits once the running app has its arguments.
+    execFileSync(application, ['relative.cabildo'], { cwd: dataDir(), env: process.env, timeout: 30000 });
+    await waitForPreviewOf('relative.cabildo');
+    await byTestId('merge-cancel').click();
     await byTestId('share-dialog').waitForExist({ reverse: true });
   });
 

@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "merge_cancel",
     "export_database",
     "export_xlsx",
+    "export_csv",
     "cdp_import",
     "peers_overview",
     "backups_list",

@@ -22,7 +22,7 @@ use cabildo::exchange::merge::{self, ConflictEntry, MergePlan, MergeSummary};
 use cabildo::exchange::peers::{self, Peers, PeersFilter};
 use cabildo::format::Lang;
 use cabildo::store::backups::BackupInfo;
-use cabildo::Store;
+use cabildo::{RecordKind, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -246,6 +246,33 @@ pub async fn export_xlsx(
     with_store(state.store(), move |store| {
         export::write_xlsx(store, &path, lang, today)?;
         Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// What `export_csv` returns: where it wrote, and how many records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CsvExport {
+    pub path: String,
+    pub records: usize,
+}
+
+/// Writes every live record of one kind as CSV (UTF-8 with a byte-order
+/// mark, column names in `lang`; `.csv` added when missing).
+#[tauri::command]
+pub async fn export_csv(
+    state: State<'_, AppState>,
+    path: String,
+    kind: RecordKind,
+    lang: Lang,
+) -> Result<CsvExport, CommandError> {
+    let path = with_extension(&path, "csv")?;
+    with_store(state.store(), move |store| {
+        let records = export::write_csv(store, kind, &path, lang)?;
+        Ok(CsvExport {
+            path: path.to_string_lossy().into_owned(),
+            records,
+        })
     })
     .await
 }

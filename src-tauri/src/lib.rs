@@ -67,6 +67,7 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, state: AppState) -> Build
             exchange::merge_cancel,
             exchange::export_database,
             exchange::export_xlsx,
+            exchange::export_csv,
             exchange::cdp_import,
             exchange::peers_overview,
             exchange::backups_list,

@@ -93,4 +93,17 @@ describe('Sharing between offices', () => {
     await byTestId('share-close').click();
     await byTestId('lang-es').click();
   });
+
+  it('exports the costs as CSV for Excel from their screen', async () => {
+    await goTo('costs');
+    await screenshot('costs-es');
+    await byTestId('cost_entry-export-csv').click();
+    await byTestId('share-message').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('share-message')).toHaveText(expect.stringContaining('registros:'));
+    const saved = path.join(process.env.CABILDO_DATA_DIR, 'saved', 'cabildo-cost_entry.csv');
+    const text = fs.readFileSync(saved, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff); // Excel reads the accents
+    expect(text.split('\n')[0]).toContain('Categoría');
+    await byTestId('share-close').click();
+  });
 });

@@ -16,6 +16,7 @@ import type {
   MergeSummary,
   Peers,
   PeersFilter,
+  RecordKind,
 } from './bindings';
 import { errorText } from './errors';
 import { t, translate, type MessageKey } from './i18n';
@@ -130,6 +131,26 @@ class ShareState {
       this.dialog = { kind: 'busy' };
       const written = await call<string>('export_xlsx', { path, lang: language.current });
       this.dialog = { kind: 'message', text: t('share.exported', { path: written }) };
+    } catch (reason) {
+      this.fail(reason);
+    }
+  }
+
+  /** Every live record of one kind as CSV, column names in the app's language. */
+  async exportCsv(kind: RecordKind) {
+    try {
+      const path = await this.savePath(`cabildo-${kind}.csv`, t('share.filterCsv'), 'csv');
+      if (!path) return;
+      this.dialog = { kind: 'busy' };
+      const written = await call<{ path: string; records: number }>('export_csv', {
+        path,
+        kind,
+        lang: language.current,
+      });
+      this.dialog = {
+        kind: 'message',
+        text: t('share.exportedRecords', { n: written.records, path: written.path }),
+      };
     } catch (reason) {
       this.fail(reason);
     }

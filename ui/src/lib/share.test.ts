@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { AppError } from './api';
-import { shareErrorText } from './share.svelte';
+import { language } from './lang.svelte';
+import { share, shareErrorText } from './share.svelte';
 import { en } from './locales/en';
 import { es } from './locales/es';
 
@@ -39,3 +41,43 @@ describe('sharing errors', () => {
     expect(text).toContain('boom');
   });
 });
+
+describe('CSV export of a kind', () => {
+  afterEach(() => {
+    clearMocks();
+    share.close();
+  });
+
+  it('saves where chosen, in the app language, and says how many records', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'charts_save_override') return '/saved/cabildo-cost_entry.csv';
+      if (cmd === 'export_csv') return { path: '/saved/cabildo-cost_entry.csv', records: 1000 };
+      return null;
+    });
+    language.current = 'en';
+    await share.exportCsv('cost_entry');
+    expect(calls[0]).toEqual(['charts_save_override', { fileName: 'cabildo-cost_entry.csv' }]);
+    expect(calls[1]).toEqual([
+      'export_csv',
+      { path: '/saved/cabildo-cost_entry.csv', kind: 'cost_entry', lang: 'en' },
+    ]);
+    expect(share.dialog).toEqual({ kind: 'message', text: 'Saved to /saved/cabildo-cost_entry.csv · records: 1000' });
+  });
+
+  it('shows a full disk in the user language and nothing else', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'charts_save_override') return '/full/x.csv';
+      if (cmd === 'export_csv') throw { code: 'disk_full', message: 'No space left on device' };
+      return null;
+    });
+    language.current = 'es';
+    await share.exportCsv('city');
+    expect(share.dialog?.kind).toBe('error');
+    if (share.dialog?.kind === 'error') {
+      expect(shareErrorText(share.dialog.error)).toBe(es['share.error.disk_full']);
+    }
+  });
+});
+

@@ -34,6 +34,11 @@ use crate::state::{lock, AppState, SharedStore};
 /// use this path instead (end-to-end tests).
 pub const OPEN_FILE_ENV: &str = "CABILDO_E2E_OPEN_FILE";
 
+/// Environment variable (end-to-end tests): a pause, in milliseconds, after
+/// each progress message of a merge, so that a test can see the progress and
+/// press Cancel while the merge runs.
+pub const MERGE_PAUSE_ENV: &str = "CABILDO_E2E_MERGE_PAUSE_MS";
+
 /// The merge waiting for confirmation, and the cancel switch of a running one.
 #[derive(Default)]
 pub struct ExchangeState {
@@ -195,6 +200,10 @@ pub async fn merge_apply(
         .ok_or_else(|| CommandError::new("no_plan", "no merge is waiting for confirmation"))?;
     let cancel = exchange.cancel.clone();
     cancel.store(false, Ordering::SeqCst);
+    let pause = std::env::var(MERGE_PAUSE_ENV)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis);
     with_store(state.store(), move |store| {
         let mut last_sent = 0u64;
         let summary = merge::apply_merge(store, &plan, |done, total| {
@@ -202,6 +211,9 @@ pub async fn merge_apply(
             if done == total || done >= last_sent + (total / 200).max(1) {
                 last_sent = done;
                 let _ = progress.send(Progress { done, total });
+                if let Some(pause) = pause {
+                    std::thread::sleep(pause);
+                }
             }
             !cancel.load(Ordering::SeqCst)
         })?;

@@ -139,6 +139,10 @@ export const config = {
         // "Open a file" of the Share menu uses this file instead of the native
         // open dialog (src-tauri/src/exchange.rs); the spec writes it first.
         CABILDO_E2E_OPEN_FILE: path.join(dataDir, 'incoming'),
+        // A merge pauses after each progress message (one per record kind, or
+        // per 20,000 records: about 13 for the specs' files), so the progress
+        // can be seen and Cancel pressed while it runs.
+        CABILDO_E2E_MERGE_PAUSE_MS: '300',
         // The webview keeps its storage (the language choice, the chosen
         // city) under XDG_DATA_HOME: one per spec too, so no spec inherits
         // another's choices.

@@ -106,4 +106,30 @@ describe('Sharing between offices', () => {
     expect(text.split('\n')[0]).toContain('Categoría');
     await byTestId('share-close').click();
   });
+
+  it('cancels a running merge and leaves the local file as it was', async () => {
+    fs.rmSync(incoming(), { force: true });
+    execFileSync(cli, ['generate', incoming(), '--cities', '1', '--seed', '12']);
+    await shareItem('share-merge');
+    await byTestId('merge-counts').waitForDisplayed({ timeout: 30000 });
+    const planned = await number('merge-total-new');
+    await byTestId('merge-confirm').click();
+    // The harness slows merges down (CABILDO_E2E_MERGE_PAUSE_MS): Cancel lands mid-way.
+    await byTestId('merge-progress').waitForDisplayed({ timeout: 30000 });
+    await browser.waitUntil(async () => Number(await byTestId('merge-progress').getProperty('value')) > 0, {
+      timeoutMsg: 'the progress never moved',
+    });
+    await screenshot('merge-progress-es');
+    await byTestId('merge-cancel').click();
+    await byTestId('share-message').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('share-message')).toHaveText('La fusión se canceló; el archivo local quedó como estaba.');
+    await byTestId('share-close').click();
+
+    // Nothing of it was kept: the same file plans the same new records again.
+    await shareItem('share-merge');
+    await byTestId('merge-counts').waitForDisplayed({ timeout: 30000 });
+    expect(await number('merge-total-new')).toBe(planned);
+    await byTestId('merge-cancel').click();
+    await byTestId('share-dialog').waitForExist({ reverse: true });
+  });
 });

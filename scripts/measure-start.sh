@@ -82,7 +82,7 @@ for run in $(seq 1 "$RUNS"); do
   : >"$out"
   started=$(now_ms)
   DISPLAY=":$disp" WEBKIT_DISABLE_DMABUF_RENDERER=1 CABILDO_DATA_DIR="$data" CABILDO_MEASURE_START=1 \
-    "$APP" "$work/demo.cabildo" >"$out" 2>"$work/err-$run.log" &
+    "$APP" --open "$work/demo.cabildo" >"$out" 2>"$work/err-$run.log" &
   app=$!
   painted=""
   for _ in $(seq 1 300); do

@@ -187,19 +187,14 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
         let id = g.put(
             store,
             Membership {
-                meta: Meta::default(),
-                city_id: city_id.clone(),
-                network_id: network_id.clone(),
                 joined_on: Some(joined),
                 ended_on: (status == MembershipStatus::Ended).then(|| joined + Days::new(200)),
                 status,
-                role: MembershipRole::Member,
-                focal_point: None,
                 renewal_on: Some(joined + Days::new(365)),
                 dues_minor,
                 dues_currency: Some(currency),
                 core: k < 2,
-                notes: None,
+                ..Membership::new(&city_id, &network_id)
             },
         )?;
         if g.rng.bool() {

@@ -342,6 +342,28 @@ pub struct Outcome {
     pub adopted_on: Option<NaiveDate>,
 }
 
+impl Membership {
+    /// An active, plain membership of a city in a network, every optional field
+    /// empty, for the caller to fill in what it knows.
+    pub fn new(city_id: &str, network_id: &str) -> Membership {
+        Membership {
+            meta: Meta::default(),
+            city_id: city_id.to_string(),
+            network_id: network_id.to_string(),
+            joined_on: None,
+            ended_on: None,
+            status: MembershipStatus::Active,
+            role: MembershipRole::Member,
+            focal_point: None,
+            renewal_on: None,
+            dues_minor: None,
+            dues_currency: None,
+            core: false,
+            notes: None,
+        }
+    }
+}
+
 impl Outcome {
     /// An outcome of `kind` with the fields of every kind still empty, for the caller
     /// to fill in those of its own kind.

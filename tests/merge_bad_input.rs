@@ -1,6 +1,9 @@
 //! Received files and CSVs that must be refused: each gets a clear error with a stable
 //! code, and the local file is byte-for-byte what it was before.
 
+mod common;
+
+use common::city;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -11,20 +14,6 @@ use cabildo::model::*;
 use cabildo::store::incoming::IncomingLimits;
 use cabildo::store::{NewOffice, SCHEMA_VERSION};
 use cabildo::Store;
-
-fn city(name: &str) -> City {
-    City {
-        meta: Meta::default(),
-        name: name.into(),
-        country: "MX".into(),
-        population: Some(100_000),
-        population_year: Some(2020),
-        latitude: None,
-        longitude: None,
-        region: None,
-        cdp_account: None,
-    }
-}
 
 fn office(n: u8) -> NewOffice {
     NewOffice {
@@ -53,21 +42,7 @@ fn sent(dir: &Path, name: &str) -> PathBuf {
     let c = store.insert(city("Aguascalientes")).expect("city");
     let networks: Vec<Network> = store.list(None).expect("networks");
     store
-        .insert(Membership {
-            meta: Meta::default(),
-            city_id: c.meta.id.clone(),
-            network_id: networks[0].meta.id.clone(),
-            joined_on: None,
-            ended_on: None,
-            status: MembershipStatus::Active,
-            role: MembershipRole::Member,
-            focal_point: None,
-            renewal_on: None,
-            dues_minor: None,
-            dues_currency: None,
-            core: false,
-            notes: None,
-        })
+        .insert(Membership::new(&c.meta.id, &networks[0].meta.id))
         .expect("membership");
     store.export_snapshot(&out).expect("export");
     out
@@ -350,7 +325,10 @@ fn a_copy_of_this_office_file_that_diverged_is_merged() {
     assert_eq!(plan.totals.conflicts, 0);
     drop(store);
     merge_with(&local, &copy, &MergeOptions::default()).expect("and merged");
-    let cities: Vec<City> = Store::open_existing(&local).expect("open").list(None).expect("cities");
+    let cities: Vec<City> = Store::open_existing(&local)
+        .expect("open")
+        .list(None)
+        .expect("cities");
     assert_eq!(cities.len(), 2);
 }
 

@@ -2,6 +2,9 @@
 //! commutative, associative, nothing lost), checked on generated databases, and the
 //! behaviour around them (conflicts, cancellation, history, backups, old files).
 
+mod common;
+
+use common::city;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -81,20 +84,6 @@ fn records(path: &Path) -> BTreeMap<&'static str, Vec<Vec<Value>>> {
     out
 }
 
-fn city(name: &str) -> City {
-    City {
-        meta: Meta::default(),
-        name: name.into(),
-        country: "MX".into(),
-        population: None,
-        population_year: None,
-        latitude: None,
-        longitude: None,
-        region: None,
-        cdp_account: None,
-    }
-}
-
 fn metric(city_id: &str, value: i32) -> Metric {
     Metric {
         meta: Meta::default(),
@@ -105,24 +94,6 @@ fn metric(city_id: &str, value: i32) -> Metric {
         value_text: None,
         unit: None,
         source: None,
-    }
-}
-
-fn membership(city_id: &str, network_id: &str) -> Membership {
-    Membership {
-        meta: Meta::default(),
-        city_id: city_id.into(),
-        network_id: network_id.into(),
-        joined_on: None,
-        ended_on: None,
-        status: MembershipStatus::Active,
-        role: MembershipRole::Member,
-        focal_point: None,
-        renewal_on: None,
-        dues_minor: None,
-        dues_currency: None,
-        core: false,
-        notes: None,
     }
 }
 
@@ -194,7 +165,7 @@ fn apply(store: &mut Store, edit: &Edit) {
             let networks: Vec<Network> = store.list(None).expect("networks");
             match (pick(&cities, *c), pick(&networks, *n)) {
                 (Some(city), Some(network)) => store
-                    .insert(membership(&city.meta.id, &network.meta.id))
+                    .insert(Membership::new(&city.meta.id, &network.meta.id))
                     .map(|_| ()),
                 _ => Ok(()),
             }
@@ -254,7 +225,7 @@ fn offices(edits: [&[Edit]; 3]) -> Offices {
     }
     let networks: Vec<Network> = origin.list(None).expect("networks");
     origin
-        .insert(membership(&first, &networks[0].meta.id))
+        .insert(Membership::new(&first, &networks[0].meta.id))
         .expect("membership");
     let shared = send(&origin, dir.path(), "origin");
     let mut sent = Vec::new();

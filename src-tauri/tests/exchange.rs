@@ -114,9 +114,16 @@ fn exports_and_peers_work_on_the_open_database() {
         "export_csv",
         json!({ "path": data_dir().join("ciudades"), "kind": "city", "lang": "es" }),
     );
-    assert_eq!(csv["records"].as_u64(), Some(1), "the demo has one city: {csv}");
+    assert_eq!(
+        csv["records"].as_u64(),
+        Some(1),
+        "the demo has one city: {csv}"
+    );
     let text = std::fs::read_to_string(csv["path"].as_str().expect("path")).expect("csv");
-    assert!(csv["path"].as_str().expect("path").ends_with("ciudades.csv"));
+    assert!(csv["path"]
+        .as_str()
+        .expect("path")
+        .ends_with("ciudades.csv"));
     assert!(text.starts_with('\u{FEFF}'), "a byte-order mark for Excel");
     assert!(text.contains("Villa Esperanza"), "{text}");
 

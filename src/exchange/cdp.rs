@@ -669,18 +669,7 @@ impl Importer<'_> {
                 id,
                 ..Meta::default()
             },
-            city_id: city_id.into(),
-            network_id: network_id.into(),
-            joined_on: None,
-            ended_on: None,
-            status: MembershipStatus::Active,
-            role: MembershipRole::Member,
-            focal_point: None,
-            renewal_on: None,
-            dues_minor: None,
-            dues_currency: None,
-            core: false,
-            notes: None,
+            ..Membership::new(city_id, network_id)
         })?;
         self.report.memberships_added += 1;
         Ok(())

@@ -36,19 +36,8 @@ pub fn network_id(store: &Store, acronym: &str) -> String {
 
 pub fn membership(city_id: &str, network_id: &str) -> Membership {
     Membership {
-        meta: Meta::default(),
-        city_id: city_id.into(),
-        network_id: network_id.into(),
         joined_on: Some(date("2020-01-01")),
-        ended_on: None,
-        status: MembershipStatus::Active,
-        role: MembershipRole::Member,
-        focal_point: None,
-        renewal_on: None,
-        dues_minor: None,
-        dues_currency: None,
-        core: false,
-        notes: None,
+        ..Membership::new(city_id, network_id)
     }
 }
 

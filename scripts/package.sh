@@ -24,6 +24,7 @@ done
 section "package: .deb (tauri bundle --debug --bundles deb)"
 ui/node_modules/.bin/tauri bundle --debug --bundles deb
 bundle_dir="$TARGET_DIR/debug/bundle"
+compgen -G "$bundle_dir/deb/*.deb" >/dev/null || die "tauri bundle wrote no .deb in $bundle_dir/deb"
 deb=$(ls -t "$bundle_dir"/deb/*.deb | head -n 1)
 # The folder tauri assembled the package in holds another copy of the binary.
 find "$bundle_dir/deb" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
@@ -42,6 +43,7 @@ desktop-file-validate "$entry" || die "invalid desktop entry: $entry"
 grep -qx 'Exec=cabildo-app %F' "$entry" || die "the desktop entry does not pass the files: $(grep '^Exec=' "$entry")"
 grep -q '^MimeType=.*application/x-cabildo;' "$entry" || die "the desktop entry does not claim application/x-cabildo"
 cp -r "$unpacked/usr/share/applications" "$unpacked/usr/share/mime" "$desktop_dir/"
+# (Its stderr only says the folder is not on XDG_DATA_DIRS, which is the point.)
 update-mime-database "$desktop_dir/mime" 2>/dev/null
 update-desktop-database "$desktop_dir/applications"
 

@@ -130,13 +130,23 @@ pub async fn incoming_list(state: State<'_, AppState>) -> Result<Vec<String>, Co
 }
 
 /// Queues received files to merge (files dropped on the window), after
-/// those already waiting; returns the waiting list.
+/// those already waiting; returns the waiting list. The open database is
+/// not queued: after queueing the others, it is refused (`merge_into_itself`).
 #[tauri::command]
 pub async fn incoming_add(
     state: State<'_, AppState>,
     paths: Vec<String>,
 ) -> Result<Vec<String>, CommandError> {
-    state.push_incoming(paths.into_iter().map(PathBuf::from));
+    let open = lock(&state.store())
+        .as_ref()
+        .and_then(|s| s.path().map(PathBuf::from));
+    let is_open = |p: &PathBuf| open.as_deref().is_some_and(|db| merge::same_path(db, p));
+    let (refused, queued): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().map(PathBuf::from).partition(is_open);
+    state.push_incoming(queued);
+    if let Some(own) = refused.first() {
+        return Err(cabildo::Error::MergeIntoItself(own.display().to_string()).into());
+    }
     incoming_list(state).await
 }
 

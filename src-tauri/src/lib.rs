@@ -15,7 +15,6 @@ pub use commands::{AppInfo, DbStatus, RECORDS_CHANGED_EVENT};
 pub use error::CommandError;
 pub use state::{AppState, RecentFile, StartArgs, DATA_DIR_ENV, DEFAULT_FILE, DEMO_FILE};
 
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use tauri::plugin::TauriPlugin;
@@ -23,6 +22,10 @@ use tauri::{Builder, Emitter, Manager, Runtime};
 
 /// The bundle identifier (tauri.conf.json), which names the app on D-Bus.
 pub const APP_ID: &str = "org.cabildo.desktop";
+
+/// The event that asks the UI to open a database (payload: its path): a
+/// second launch with `--open FILE` while the app runs.
+pub const OPEN_DATABASE_EVENT: &str = "open-database";
 
 /// Registers Cabildo's plugins, state and commands on a Tauri builder.
 ///
@@ -91,18 +94,32 @@ pub fn instance_id(data_dir_override: Option<&std::ffi::OsStr>) -> String {
     match data_dir_override.filter(|d| !d.is_empty()) {
         None => APP_ID.to_owned(),
         Some(dir) => {
-            // The same binary hashes the same folder to the same name.
-            let mut hasher = std::hash::DefaultHasher::new();
-            dir.hash(&mut hasher);
-            format!("{APP_ID}.dir{:016x}", hasher.finish())
+            // The folder as the file system names it (relative, `..`, a
+            // trailing slash: one name), hashed by FNV-1a, which no Rust
+            // release changes.
+            let dir = std::fs::canonicalize(dir)
+                .or_else(|_| std::path::absolute(dir))
+                .unwrap_or_else(|_| std::path::PathBuf::from(dir));
+            let hash = dir
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+                });
+            format!("{APP_ID}.dir{hash:016x}")
         }
     }
 }
 
-/// Queues the received files of a launch (`argv`, run in `cwd`) and brings
-/// the window forward; the UI, told by `incoming-files`, starts their merge.
+/// Takes over what a second launch asked (`argv`, run in `cwd`): its
+/// database to open (`open-database`), its received files to queue (the UI,
+/// told by `incoming-files`, starts their merge); brings the window forward.
 pub fn hand_over<R: Runtime>(app: &tauri::AppHandle<R>, argv: Vec<String>, cwd: &str) {
     let args = StartArgs::parse(argv, Path::new(cwd));
+    if let Some(database) = args.open {
+        let _ = app.emit(OPEN_DATABASE_EVENT, database.to_string_lossy());
+    }
     app.state::<AppState>().push_incoming(args.incoming);
     let _ = app.emit(exchange::INCOMING_FILES_EVENT, ());
     if let Some(window) = app.get_webview_window("main") {

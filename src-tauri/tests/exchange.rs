@@ -187,6 +187,20 @@ fn files_opened_with_the_app_wait_in_order_and_skip_the_open_database() {
         Some(dropped.clone())
     );
     ok(&webview, "incoming_take", json!({ "path": dropped }));
+    // Dropping the open database itself is refused with its message; the
+    // other files dropped with it are queued.
+    let e = err(
+        &webview,
+        "incoming_add",
+        json!({ "paths": [local, dropped] }),
+    );
+    assert_eq!(e.code, "merge_into_itself");
+    let waiting = ok(&webview, "incoming_list", json!({}));
+    assert_eq!(
+        waiting[1].as_str().map(PathBuf::from),
+        Some(dropped.clone())
+    );
+    ok(&webview, "incoming_take", json!({ "path": dropped }));
 
     // A named file is taken out of turn ("use it as my database"); then none is left.
     let named = ok(&webview, "incoming_take", json!({ "path": second }));

@@ -293,6 +293,19 @@ fn the_instance_name_is_one_per_data_folder() {
     let a = instance_id(Some(OsStr::new("/tmp/a")));
     assert_eq!(a, instance_id(Some(OsStr::new("/tmp/a"))));
     assert_ne!(a, instance_id(Some(OsStr::new("/tmp/b"))));
+    // The folder as the file system names it: spelled otherwise, the same name.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = dir
+        .path()
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let spelled = format!("{}/../{name}/", dir.path().display());
+    assert_eq!(
+        instance_id(Some(dir.path().as_os_str())),
+        instance_id(Some(OsStr::new(&spelled)))
+    );
     // A valid D-Bus well-known name: elements of [A-Za-z0-9_], none starting with a digit.
     assert!(a.split('.').all(|e| !e.is_empty()
         && !e.starts_with(|c: char| c.is_ascii_digit())

@@ -95,7 +95,10 @@ describe('Files opened with the app', () => {
     await screenshot('open-with-running-en');
     // Opened while the first preview shows: it waits its turn.
     openWithDesktop(second);
-    await browser.pause(1500);
+    await browser.waitUntil(
+      async () => (await browser.execute(() => window.__TAURI_INTERNALS__.invoke('incoming_list'))).includes(second),
+      { timeoutMsg: 'the second file never reached the running app' },
+    );
     await expect(byTestId('merge-file')).toHaveText(expect.stringContaining('from-mayor.cabildo'));
     await byTestId('merge-cancel').click();
 
@@ -129,4 +132,18 @@ describe('Files opened with the app', () => {
     await byTestId('share-dialog').waitForExist({ reverse: true });
     await byTestId('lang-es').click();
   });
+
+  it('opens the database a second launch names with --open', async () => {
+    const other = received('other-database.cabildo', 46);
+    execFileSync(application, ['--open', other], { env: process.env, timeout: 30000 });
+    // The UI, told by the shell, opened it (db_status reports what is open).
+    const openPath = () => browser.execute(() => window.__TAURI_INTERNALS__.invoke('db_status').then((s) => s.path));
+    await browser.waitUntil(async () => (await openPath()) === other, {
+      timeoutMsg: 'the running app did not open the database',
+    });
+    await byTestId('file-menu').click();
+    await expect(byTestId('file-recent')).toHaveAttribute('title', other);
+    await browser.keys('Escape');
+  });
 });
+

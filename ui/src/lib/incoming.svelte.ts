@@ -11,11 +11,13 @@ import { db } from './db.svelte';
 import { share } from './share.svelte';
 
 export const INCOMING_FILES_EVENT = 'incoming-files';
+export const OPEN_DATABASE_EVENT = 'open-database';
 
 class IncomingFiles {
   /** The files waiting, in order (shown on the first-start screen). */
   waiting = $state<string[]>([]);
-  private taking = false;
+  /** A take is under way (state: the App's effect runs again when it ends). */
+  private taking = $state(false);
 
   async refresh(): Promise<void> {
     try {
@@ -25,13 +27,17 @@ class IncomingFiles {
     }
   }
 
-  /** Files dropped on the window: merged in turn, like files opened with the app. */
+  /**
+   * Files dropped on the window: merged in turn, like files opened with the
+   * app. The open database itself is refused, with its message.
+   */
   async add(paths: string[]): Promise<void> {
     if (paths.length === 0) return;
     try {
       this.waiting = await call<string[]>('incoming_add', { paths });
     } catch (reason) {
-      db.error = toAppError(reason);
+      await this.refresh();
+      share.showError(reason);
     }
   }
 
@@ -50,12 +56,16 @@ class IncomingFiles {
     }
   }
 
-  /** First start: the received file becomes this office's database instead. */
+  /**
+   * First start: the received file becomes the database (the work of the
+   * office that sent it goes on here). A file that does not open goes back
+   * on the list, its error in the top bar.
+   */
   async useAsDatabase(path: string): Promise<void> {
     try {
       const taken = await call<string | null>('incoming_take', { path });
+      if (taken && !(await db.openFile(taken))) await call('incoming_add', { paths: [taken] });
       await this.refresh();
-      if (taken) await db.openFile(taken);
     } catch (reason) {
       db.error = toAppError(reason);
     }
@@ -66,9 +76,16 @@ export const incoming = new IncomingFiles();
 
 /** Follows the files handed over while the app runs; returns the function that stops. */
 export async function followIncoming(): Promise<UnlistenFn> {
-  await incoming.refresh();
-  return listen(INCOMING_FILES_EVENT, () => {
+  // Listening first: a hand-over while the list is read is not missed.
+  const stopFiles = await listen(INCOMING_FILES_EVENT, () => {
     void incoming.refresh().then(() => incoming.next());
   });
+  // `cabildo-app --open FILE` launched while the app runs.
+  const stopOpen = await listen<string>(OPEN_DATABASE_EVENT, (event) => void db.openFile(event.payload));
+  await incoming.refresh();
+  return () => {
+    stopFiles();
+    stopOpen();
+  };
 }
 

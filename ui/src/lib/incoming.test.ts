@@ -4,7 +4,7 @@ import { emit } from '@tauri-apps/api/event';
 import type { InvokeArgs } from '@tauri-apps/api/core';
 import type { DbStatus } from './api';
 import { db } from './db.svelte';
-import { followIncoming, incoming, INCOMING_FILES_EVENT } from './incoming.svelte';
+import { followIncoming, incoming, INCOMING_FILES_EVENT, OPEN_DATABASE_EVENT } from './incoming.svelte';
 import { share } from './share.svelte';
 
 const OPEN: DbStatus = { path: '/data/office.cabildo', office: null, cities: [], recent: [], startup_error: null };
@@ -102,4 +102,42 @@ describe('received files opened with the app', () => {
     await incoming.add(['/drop/x.cabildo', '/drop/y.cabildo']);
     expect(incoming.waiting).toEqual(['/in/a.cabildo', '/drop/x.cabildo', '/drop/y.cabildo']);
   });
+
+  it('open the database a second launch names with --open', async () => {
+    const calls = shell([]);
+    await followIncoming();
+    await emit(OPEN_DATABASE_EVENT, '/data/other.cabildo');
+    for (let i = 0; i < 5 && !calls.some(([c]) => c === 'db_open'); i++) await tick();
+    expect(calls.find(([c]) => c === 'db_open')?.[1]).toEqual({ path: '/data/other.cabildo' });
+  });
+
+  it('refuse a dropped copy of the open database with its message, queueing the others', async () => {
+    const queue: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'incoming_add') {
+        queue.push('/drop/x.cabildo');
+        throw { code: 'merge_into_itself', message: (args as { paths: string[] }).paths[0] };
+      }
+      if (cmd === 'incoming_list') return [...queue];
+      return null;
+    });
+    await incoming.add(['/data/office.cabildo', '/drop/x.cabildo']);
+    expect(incoming.waiting).toEqual(['/drop/x.cabildo']);
+    expect(share.dialog?.kind).toBe('error');
+  });
+
+  it('put a file back on the list when it does not open as the database', async () => {
+    const queue = ['/in/broken.cabildo'];
+    mockIPC((cmd, args) => {
+      if (cmd === 'incoming_take') return queue.shift() ?? null;
+      if (cmd === 'db_open') throw { code: 'not_cabildo', message: 'no' };
+      if (cmd === 'incoming_add') return queue.push(...(args as { paths: string[] }).paths) && [...queue];
+      if (cmd === 'incoming_list') return [...queue];
+      return null;
+    });
+    await incoming.useAsDatabase('/in/broken.cabildo');
+    expect(incoming.waiting).toEqual(['/in/broken.cabildo']);
+    expect(db.error?.code).toBe('not_cabildo');
+  });
 });
+

@@ -54,7 +54,8 @@ class ShareState {
     this.dialog = null;
   }
 
-  private fail(reason: unknown) {
+  /** Shows why something failed, in the sharing dialog. */
+  showError(reason: unknown) {
     this.dialog = { kind: 'error', error: toAppError(reason) };
   }
 
@@ -81,7 +82,7 @@ class ShareState {
       const plan = await call<MergePlan>('merge_plan', { path: chosen });
       this.dialog = { kind: 'plan', plan };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -108,7 +109,7 @@ class ShareState {
     try {
       await call('merge_cancel');
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -120,7 +121,7 @@ class ShareState {
       const written = await call<string>('export_database', { path });
       this.dialog = { kind: 'message', text: t('share.exported', { path: written }) };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -132,7 +133,7 @@ class ShareState {
       const written = await call<string>('export_xlsx', { path, lang: language.current });
       this.dialog = { kind: 'message', text: t('share.exported', { path: written }) };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -152,7 +153,7 @@ class ShareState {
         text: t('share.exportedRecords', { n: written.records, path: written.path }),
       };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -164,7 +165,7 @@ class ShareState {
       const result = await call<CdpImportResult>('cdp_import', { path, lang: language.current });
       this.dialog = { kind: 'cdp', result };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -174,7 +175,7 @@ class ShareState {
       const backups = await call<BackupInfo[]>('backups_list');
       this.dialog = { kind: 'backups', backups, confirming: null };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -193,7 +194,7 @@ class ShareState {
         text: t('share.backups.restored', { file: safety?.file_name ?? '—' }),
       };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -203,7 +204,7 @@ class ShareState {
       const entries = await call<ConflictEntry[]>('conflicts_list', { all: false });
       this.dialog = { kind: 'conflicts', entries };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 
@@ -214,7 +215,7 @@ class ShareState {
       const entries = await call<ConflictEntry[]>('conflicts_list', { all: false });
       this.dialog = { kind: 'conflicts', entries };
     } catch (reason) {
-      this.fail(reason);
+      this.showError(reason);
     }
   }
 }

@@ -68,6 +68,8 @@ export const en: Record<MessageKey, string> = {
   'welcome.incoming':
     'Received files you opened with Cabildo: {n}. Choose your database first; you will then see what each file brings before it is merged.',
   'welcome.incomingUse': 'Use it as my database',
+  'welcome.incomingUseHint':
+    '“Use it as my database” carries on the work of the office that sent it. To keep an office of your own, start empty and merge it.',
   'file.menu': 'File',
   'file.new': 'New…',
   'file.open': 'Open…',

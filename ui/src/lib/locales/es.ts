@@ -68,6 +68,8 @@ export const es = {
   'welcome.incoming':
     'Archivos recibidos que abrió con Cabildo: {n}. Elija primero su base de datos; después verá qué aporta cada archivo antes de fusionarlo.',
   'welcome.incomingUse': 'Usarlo como mi base de datos',
+  'welcome.incomingUseHint':
+    '«Usarlo como mi base de datos» continúa el trabajo de la oficina que lo envió. Para conservar una oficina propia, empiece vacía y fusiónelo.',
   'file.menu': 'Archivo',
   'file.new': 'Nuevo…',
   'file.open': 'Abrir…',
@@ -548,9 +550,9 @@ export const es = {
   'share.error.csv_malformed': 'El CSV está mal formado.',
   'share.error.not_cabildo': 'Ese archivo no es una base de datos de Cabildo.',
   'share.error.corrupt': 'El archivo está dañado.',
-  'share.error.newer_schema': 'El archivo es de una versión más nueva de Cabildo; actualiza la aplicación.',
+  'share.error.newer_schema': 'El archivo es de una versión más nueva de Cabildo; actualice la aplicación.',
   'share.error.cancelled': 'Operación cancelada; no se modificó nada.',
-  'share.error.io': 'No se pudo leer o escribir el archivo: revisa la carpeta y sus permisos.',
+  'share.error.io': 'No se pudo leer o escribir el archivo: revise la carpeta y sus permisos.',
   'share.error.disk_full': 'El disco está lleno: libere espacio o guarde en otro lugar.',
   'share.backups': 'Copias de seguridad…',
   'share.conflictLog': 'Registro de conflictos…',

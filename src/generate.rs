@@ -194,7 +194,7 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
                 dues_minor,
                 dues_currency: Some(currency),
                 core: k < 2,
-                ..Membership::new(&city_id, &network_id)
+                ..Membership::new(&city_id, network_id)
             },
         )?;
         if g.rng.bool() {

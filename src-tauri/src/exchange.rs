@@ -129,6 +129,14 @@ pub async fn incoming_list(state: State<'_, AppState>) -> Result<Vec<String>, Co
         .collect())
 }
 
+/// Whether a path names the open database (false with none open).
+fn open_database_test(state: &AppState) -> impl Fn(&std::path::Path) -> bool {
+    let open = lock(&state.store())
+        .as_ref()
+        .and_then(|s| s.path().map(PathBuf::from));
+    move |path| open.as_deref().is_some_and(|db| merge::same_path(db, path))
+}
+
 /// Queues received files to merge (files dropped on the window), after
 /// those already waiting; returns the waiting list. The open database is
 /// not queued: after queueing the others, it is refused (`merge_into_itself`).
@@ -137,12 +145,11 @@ pub async fn incoming_add(
     state: State<'_, AppState>,
     paths: Vec<String>,
 ) -> Result<Vec<String>, CommandError> {
-    let open = lock(&state.store())
-        .as_ref()
-        .and_then(|s| s.path().map(PathBuf::from));
-    let is_open = |p: &PathBuf| open.as_deref().is_some_and(|db| merge::same_path(db, p));
-    let (refused, queued): (Vec<PathBuf>, Vec<PathBuf>) =
-        paths.into_iter().map(PathBuf::from).partition(is_open);
+    let is_open = open_database_test(&state);
+    let (refused, queued): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .into_iter()
+        .map(PathBuf::from)
+        .partition(|p| is_open(p));
     state.push_incoming(queued);
     if let Some(own) = refused.first() {
         return Err(cabildo::Error::MergeIntoItself(own.display().to_string()).into());
@@ -158,18 +165,12 @@ pub async fn incoming_take(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<String>, CommandError> {
-    let open = lock(&state.store())
-        .as_ref()
-        .and_then(|s| s.path().map(PathBuf::from));
+    let is_open = open_database_test(&state);
     loop {
         let Some(file) = state.take_incoming(path.as_deref().map(std::path::Path::new)) else {
             return Ok(None);
         };
-        if path.is_none()
-            && open
-                .as_deref()
-                .is_some_and(|db| merge::same_path(db, &file))
-        {
+        if path.is_none() && is_open(&file) {
             continue;
         }
         return Ok(Some(file.to_string_lossy().into_owned()));

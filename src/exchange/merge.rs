@@ -107,14 +107,6 @@ pub struct MergeSummary {
     pub already_merged: bool,
 }
 
-fn totals(kinds: &[KindCounts]) -> MergeCounts {
-    let mut totals = MergeCounts::default();
-    for k in kinds {
-        totals.add(&k.counts);
-    }
-    totals
-}
-
 /// True when both paths name the same file (through links and `..`).
 pub fn same_path(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -214,7 +206,7 @@ pub fn plan_merge_with(
     }
     Ok(MergePlan {
         source: summary_of(&checked),
-        totals: totals(&preview.kinds),
+        totals: MergeCounts::total_of(&preview.kinds),
         kinds: preview.kinds,
         conflicts: preview.conflicts,
         already_merged_at: None,
@@ -248,7 +240,7 @@ pub fn apply_merge(
     Ok(MergeSummary {
         merge_id: applied.merge_id,
         source: plan.source.clone(),
-        totals: totals(&applied.kinds),
+        totals: MergeCounts::total_of(&applied.kinds),
         kinds: applied.kinds,
         conflicts_logged: applied.conflicts_logged,
         backup: applied.backup,

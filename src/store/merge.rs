@@ -70,6 +70,15 @@ impl MergeCounts {
         self.tombstoned += other.tombstoned;
         self.conflicts += other.conflicts;
     }
+
+    /// The counts of every kind together.
+    pub fn total_of(kinds: &[KindCounts]) -> MergeCounts {
+        let mut totals = MergeCounts::default();
+        for k in kinds {
+            totals.add(&k.counts);
+        }
+        totals
+    }
 }
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq)]
@@ -914,10 +923,7 @@ impl Store {
         for row in rows {
             let (id, merged_at, from_office_id, from_office_name, source_file, details) = row?;
             let details: HistoryDetails = serde_json::from_str(&details)?;
-            let mut totals = MergeCounts::default();
-            for k in &details.kinds {
-                totals.add(&k.counts);
-            }
+            let totals = MergeCounts::total_of(&details.kinds);
             out.push(MergeRecord {
                 id,
                 merged_at,

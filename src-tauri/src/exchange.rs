@@ -129,11 +129,18 @@ pub async fn incoming_list(state: State<'_, AppState>) -> Result<Vec<String>, Co
         .collect())
 }
 
-/// Whether a path names the open database (false with none open).
-fn open_database_test(state: &AppState) -> impl Fn(&std::path::Path) -> bool {
-    let open = lock(&state.store())
-        .as_ref()
-        .and_then(|s| s.path().map(PathBuf::from));
+/// Whether a path names the open database (false with none open). The
+/// store's lock is taken off the async runtime: a running merge holds it.
+async fn open_database_test(state: &AppState) -> impl Fn(&std::path::Path) -> bool {
+    let store = state.store();
+    let open = tauri::async_runtime::spawn_blocking(move || {
+        lock(&store)
+            .as_ref()
+            .and_then(|s| s.path().map(PathBuf::from))
+    })
+    .await
+    .ok()
+    .flatten();
     move |path| open.as_deref().is_some_and(|db| merge::same_path(db, path))
 }
 
@@ -145,7 +152,7 @@ pub async fn incoming_add(
     state: State<'_, AppState>,
     paths: Vec<String>,
 ) -> Result<Vec<String>, CommandError> {
-    let is_open = open_database_test(&state);
+    let is_open = open_database_test(&state).await;
     let (refused, queued): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .into_iter()
         .map(PathBuf::from)
@@ -165,7 +172,7 @@ pub async fn incoming_take(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<String>, CommandError> {
-    let is_open = open_database_test(&state);
+    let is_open = open_database_test(&state).await;
     loop {
         let Some(file) = state.take_incoming(path.as_deref().map(std::path::Path::new)) else {
             return Ok(None);

@@ -40,6 +40,11 @@ fn a_second_office_file_is_planned_then_merged() {
     let plan = ok(&webview, "merge_plan", json!({ "path": other }));
     let new = plan["totals"]["new"].as_u64().expect("new count");
     assert!(new > 0, "the other office's records are new here: {plan}");
+    assert_eq!(
+        plan["changes"].as_u64(),
+        Some(new),
+        "only new records to write"
+    );
     assert!(!plan["kinds"].as_array().expect("kinds").is_empty());
     assert_eq!(plan["conflicts"].as_array().expect("conflicts").len(), 0);
 
@@ -55,6 +60,7 @@ fn a_second_office_file_is_planned_then_merged() {
     );
     let again = ok(&webview, "merge_plan", json!({ "path": other }));
     assert!(again["already_merged_at"].is_number());
+    assert_eq!(again["changes"].as_u64(), Some(0));
     ok(&webview, "merge_cancel", json!({}));
 
     // No conflicts between two offices that share nothing.

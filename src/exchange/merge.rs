@@ -60,6 +60,8 @@ pub struct MergePlan {
     pub source: IncomingSummary,
     pub kinds: Vec<KindCounts>,
     pub totals: MergeCounts,
+    /// Records the merge would write or log (`totals.changes()`): 0, nothing to do.
+    pub changes: u32,
     /// The first `LISTED_CONFLICTS` conflicts, both versions side by side.
     pub conflicts: Vec<ConflictPair>,
     /// When this very file (same fingerprint) was merged before: nothing left to do.
@@ -180,6 +182,7 @@ pub fn plan_merge_with(
                 },
                 kinds: Vec::new(),
                 totals: MergeCounts::default(),
+                changes: 0,
                 conflicts: Vec::new(),
                 already_merged_at: Some(previous.merged_at),
                 checked: None,
@@ -204,9 +207,11 @@ pub fn plan_merge_with(
             incoming.display()
         )));
     }
+    let totals = MergeCounts::total_of(&preview.kinds);
     Ok(MergePlan {
         source: summary_of(&checked),
-        totals: MergeCounts::total_of(&preview.kinds),
+        totals,
+        changes: totals.changes(),
         kinds: preview.kinds,
         conflicts: preview.conflicts,
         already_merged_at: None,

@@ -424,6 +424,10 @@ fingerprint: string, };
 
 export type MergePlan = { source: IncomingSummary, kinds: Array<KindCounts>, totals: MergeCounts, 
 /**
+ * Records the merge would write or log (`totals.changes()`): 0, nothing to do.
+ */
+changes: number, 
+/**
  * The first `LISTED_CONFLICTS` conflicts, both versions side by side.
  */
 conflicts: Array<ConflictPair>, 

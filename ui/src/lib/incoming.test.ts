@@ -8,7 +8,7 @@ import { followIncoming, incoming, INCOMING_FILES_EVENT, OPEN_DATABASE_EVENT } f
 import { share } from './share.svelte';
 
 const OPEN: DbStatus = { path: '/data/office.cabildo', office: null, cities: [], recent: [], startup_error: null };
-const PLAN = { source: { file: '/in/a.cabildo' }, kinds: [], totals: {}, conflicts: [], already_merged_at: null };
+const PLAN = { source: { file: '/in/a.cabildo' }, kinds: [], totals: {}, changes: 0, conflicts: [], already_merged_at: null };
 
 /** A shell with a queue of received files; records every call. */
 function shell(queue: string[]) {

@@ -21,6 +21,7 @@ const plan: MergePlan = {
   },
   kinds: [{ kind: 'city', ...counts }],
   totals: counts,
+  changes: 2,
   conflicts: [
     {
       kind: 'city',

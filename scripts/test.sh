@@ -44,6 +44,20 @@ run_e2e() {
   (cd tests/e2e && WEBKIT_DISABLE_DMABUF_RENDERER=1 "${runner[@]}" npx wdio run wdio.conf.mjs)
 }
 
+# A clean clone builds once: incremental caches would only take disk.
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL=0
+fi
+
+disk_report() {
+  # A full disk fails a build with a compiler's I/O error; the figures say why.
+  info "disk: $(df -h --output=avail "$ROOT" | tail -1 | tr -d ' ') free where the project is"
+  if [ -d "$TARGET_DIR" ]; then
+    info "disk: $(du -sh "$TARGET_DIR" 2>/dev/null | cut -f1) in $TARGET_DIR"
+  fi
+}
+disk_report
+
 step "setup" bash scripts/setup.sh || {
   section "summary"
   info "setup failed: nothing else was run"
@@ -60,6 +74,7 @@ else
 fi
 
 section "summary"
+disk_report
 for name in "${ok[@]}"; do info "ok      $name"; done
 for name in "${failed[@]}"; do info "FAILED  $name"; done
 if [ ${#failed[@]} -gt 0 ]; then

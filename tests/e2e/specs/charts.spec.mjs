@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { byTestId, goTo, openDemo, screenshot } from '../lib/helpers.mjs';
+import { byTestId, fill, goTo, openDemo, screenshot } from '../lib/helpers.mjs';
 
 const savedDir = () => path.join(process.env.CABILDO_DATA_DIR, 'saved');
 
@@ -64,17 +64,23 @@ describe('Charts for the council', () => {
   });
 
   it('explains a period that ends before it starts, translated, and goes back to the last 12 months', async () => {
-    await browser.execute(() => {
-      const input = document.querySelector('[data-testid="charts-from"]');
-      input.value = '2099-01-01';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await fill('charts-from', '01/01/2099');
     await byTestId('charts-apply').click();
     await expect(byTestId('charts-error')).toHaveText('La fecha final es anterior a la inicial.');
     await expect(byTestId('charts-error')).toHaveAttribute('data-code', 'invalid.end_before_start');
     await byTestId('charts-reset').click();
     await byTestId('charts-error').waitForExist({ reverse: true });
-    await expect(byTestId('charts-from')).not.toHaveValue('2099-01-01');
+    await expect(byTestId('charts-from')).not.toHaveAttribute('data-iso', '2099-01-01');
+    await expect(byTestId('charts-from')).not.toHaveValue('01/01/2099');
+  });
+
+  it('refuses a From date that is not a date, without asking for the chart', async () => {
+    await fill('charts-from', '30/02/2026');
+    await byTestId('charts-apply').click();
+    await expect(byTestId('charts-date-error')).toHaveText('Desde: Escriba una fecha como dd/mm/aaaa.');
+    await expect(byTestId('charts-from')).toHaveAttribute('aria-invalid', 'true');
+    await byTestId('charts-reset').click();
+    await byTestId('charts-date-error').waitForExist({ reverse: true });
   });
 
   it('exports the chart as a 1920 × 1080 PNG without a dialog', async () => {

@@ -2,6 +2,7 @@
 // language's locale. These functions only present values the core computed;
 // they never compute a figure.
 
+import { parseIsoDate } from './dates';
 import { language, LOCALES, type Lang } from './lang.svelte';
 
 function localeFor(lang: Lang | undefined): string {
@@ -47,8 +48,6 @@ export function formatNumber(
   return new Intl.NumberFormat(localeFor(lang), options).format(value);
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /**
  * A calendar date ("2026-03-05") as the locale writes it. The date is never
  * moved by the machine's time zone: it is built and formatted in UTC.
@@ -58,21 +57,9 @@ export function formatDate(
   lang?: Lang,
   style: 'short' | 'medium' | 'long' = 'medium',
 ): string {
-  const match = ISO_DATE.exec(isoDate);
-  if (!match) {
+  const date = parseIsoDate(isoDate);
+  if (!date) {
     throw new RangeError(`not a calendar date (YYYY-MM-DD): ${isoDate}`);
-  }
-  const [, y, m, d] = match;
-  const year = Number(y);
-  const month = Number(m);
-  const day = Number(d);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
-    throw new RangeError(`no such calendar date: ${isoDate}`);
   }
   return new Intl.DateTimeFormat(localeFor(lang), {
     dateStyle: style,

@@ -113,6 +113,19 @@ describe('the form mechanism', () => {
     });
   });
 
+  it('keeps a date that is a date and refuses one that is not, never saving it as empty', () => {
+    const dated: FieldDef[] = [
+      { name: 'spent_on', type: 'date', required: true },
+      { name: 'review_on', type: 'date' },
+    ];
+    expect(fromFormValues(dated, { spent_on: '2026-03-05', review_on: '' })).toEqual({
+      record: { spent_on: '2026-03-05', review_on: null },
+      errors: {},
+    });
+    const { errors } = fromFormValues(dated, { spent_on: '2026-02-30', review_on: '31/02/2026' });
+    expect(errors).toEqual({ spent_on: 'invalid.not_a_date', review_on: 'invalid.not_a_date' });
+  });
+
   it('shows each outcome kind only its own fields', () => {
     const visible = (kind: string) =>
       FIELDS.outcome

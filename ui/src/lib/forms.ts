@@ -5,6 +5,7 @@
 // errors come back with the field they concern and are shown beside it.
 
 import type { RecordKind } from './bindings';
+import { parseIsoDate } from './dates';
 import { currencyExponent } from './format';
 import type { MessageKey } from './locales/keys';
 import type { AnyRecord, EnumName } from './records';
@@ -203,6 +204,11 @@ export function fromFormValues(
       }
       case 'currency':
         record[field.name] = text.toUpperCase();
+        break;
+      case 'date':
+        // The date field gives an ISO date, or the text when it is not one.
+        if (!parseIsoDate(text)) errors[field.name] ??= 'invalid.not_a_date';
+        else record[field.name] = text;
         break;
       default:
         record[field.name] = text;

@@ -79,6 +79,12 @@ describe('filters', () => {
     expect(ids(rangeRows(rows, range, '2026-02-01', ''))).toEqual(['1', '4', '5']);
     expect(rangeRows(rows, range, '', '')).toHaveLength(5);
   });
+
+  it('ignores a bound still being typed', () => {
+    const range = { id: 'on', label: 'field.spent_on' as const, value: (r: Row) => r.on };
+    expect(rangeRows(rows, range, '15/01', '')).toHaveLength(5);
+    expect(ids(rangeRows(rows, range, '2026-02-01', '31/02/2026'))).toEqual(['1', '4', '5']);
+  });
 });
 
 describe('sort', () => {

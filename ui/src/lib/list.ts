@@ -2,6 +2,7 @@
 // text search, filters, sorting and pages over any rows. None of it computes
 // a figure; it only orders and selects what the core returned.
 
+import { parseIsoDate } from './dates';
 import type { MessageKey } from './locales/keys';
 
 export type CellValue = string | number | boolean | null | undefined;
@@ -89,13 +90,18 @@ export function filterRows<R>(
   return rows.filter((row) => active.every((f) => (f.value(row) ?? '') === chosen[f.id]));
 }
 
-/** The rows whose date falls in [from, to] (either bound may be empty). */
+/**
+ * The rows whose date falls in [from, to]. Either bound may be empty; a bound
+ * that is not yet a date (being typed) filters nothing.
+ */
 export function rangeRows<R>(
   rows: readonly R[],
   range: RangeFilter<R> | undefined,
-  from: string,
-  to: string,
+  typedFrom: string,
+  typedTo: string,
 ): R[] {
+  const from = parseIsoDate(typedFrom) ? typedFrom : '';
+  const to = parseIsoDate(typedTo) ? typedTo : '';
   if (!range || (!from && !to)) return rows.slice();
   return rows.filter((row) => {
     const on = range.value(row);

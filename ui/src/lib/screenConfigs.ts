@@ -2,6 +2,7 @@
 // fields a kind's form has (type, options, required), which columns and
 // filters its list has. Adding a kind to the UI is one entry here.
 
+import { addMonths, todayIso } from './dates';
 import type { CostEntry, Meeting, Membership, Outcome, RecordKind } from './bindings';
 import { cache, db } from './db.svelte';
 import { formatDate, formatHours, formatMoney, formatNumber } from './format';
@@ -31,22 +32,6 @@ export interface RecordScreenConfig<K extends RecordKind> {
 }
 
 // ---- values shared by several kinds ------------------------------------------------
-
-/** Today as an ISO calendar date, in the machine's time zone. */
-export function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-/** An ISO date `months` later (for the default horizon of a thesis). */
-export function addMonths(iso: string, months: number): string {
-  const [y = 1970, m = 1, d = 1] = iso.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-  date.setUTCDate(Math.min(d, last));
-  return date.toISOString().slice(0, 10);
-}
 
 function officeCurrency(): string {
   return db.status?.office?.reporting_currency ?? 'MXN';
@@ -440,7 +425,7 @@ export const SCREEN_CONFIGS = {
       dateCol('as_of'),
     ],
     filters: () => [enumFilter('scope', 'scope')],
-    defaults: () => ({ scope: 'global', as_of: today() }),
+    defaults: () => ({ scope: 'global', as_of: todayIso() }),
     initialSort: { column: 'acronym', direction: 'asc' },
   } satisfies RecordScreenConfig<'network'>,
 
@@ -470,7 +455,7 @@ export const SCREEN_CONFIGS = {
       status: 'active',
       role: 'member',
       core: false,
-      joined_on: today(),
+      joined_on: todayIso(),
       dues_currency: officeCurrency(),
     }),
     needs: ['network', 'city', 'thesis'],
@@ -490,7 +475,7 @@ export const SCREEN_CONFIGS = {
       enumCol('decision', 'decision'),
       dateCol('reviewed_on'),
     ],
-    defaults: () => ({ start_on: today(), horizon_on: addMonths(today(), 12) }),
+    defaults: () => ({ start_on: todayIso(), horizon_on: addMonths(todayIso(), 12) }),
     needs: ['membership', 'network', 'city'],
     initialSort: { column: 'start_on', direction: 'desc' },
   } satisfies RecordScreenConfig<'thesis'>,
@@ -513,7 +498,7 @@ export const SCREEN_CONFIGS = {
       enumFilter('result', 'meeting_result'),
     ],
     range: { id: 'start_on', label: 'field.start_on', value: (r: Meeting) => r.start_on },
-    defaults: () => ({ start_on: today(), ask: 'technical_assistance', result: 'pending' }),
+    defaults: () => ({ start_on: todayIso(), ask: 'technical_assistance', result: 'pending' }),
     needs: ['membership', 'network', 'city'],
     initialSort: { column: 'start_on', direction: 'desc' },
   } satisfies RecordScreenConfig<'meeting'>,
@@ -536,7 +521,7 @@ export const SCREEN_CONFIGS = {
     ],
     filters: () => [networkFilter<CostEntry>(), enumFilter('category', 'cost_category')],
     range: { id: 'spent_on', label: 'field.spent_on', value: (r: CostEntry) => r.spent_on },
-    defaults: () => ({ spent_on: today(), category: 'travel', currency: officeCurrency() }),
+    defaults: () => ({ spent_on: todayIso(), category: 'travel', currency: officeCurrency() }),
     needs: ['membership', 'network', 'city', 'meeting'],
     cityScoped: true,
     initialSort: { column: 'spent_on', direction: 'desc' },
@@ -579,7 +564,7 @@ export const SCREEN_CONFIGS = {
     range: { id: 'occurred_on', label: 'field.occurred_on', value: (r: Outcome) => r.occurred_on },
     defaults: () => ({
       kind: 'financing',
-      occurred_on: today(),
+      occurred_on: todayIso(),
       currency: officeCurrency(),
       financing_status: 'committed',
     }),
@@ -664,7 +649,7 @@ export const SCREEN_CONFIGS = {
         },
       ];
     },
-    defaults: () => ({ on_date: today(), currency: 'USD' }),
+    defaults: () => ({ on_date: todayIso(), currency: 'USD' }),
     pageSize: 12,
     initialSort: { column: 'on_date', direction: 'desc' },
   } satisfies RecordScreenConfig<'exchange_rate'>,
@@ -678,7 +663,7 @@ export const SCREEN_CONFIGS = {
       dateCol('valid_from'),
       dateCol('valid_to'),
     ],
-    defaults: () => ({ valid_from: today(), currency: officeCurrency() }),
+    defaults: () => ({ valid_from: todayIso(), currency: officeCurrency() }),
     pageSize: 12,
     initialSort: { column: 'role', direction: 'asc' },
   } satisfies RecordScreenConfig<'role_rate'>,

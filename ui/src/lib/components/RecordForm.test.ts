@@ -48,6 +48,24 @@ describe('RecordForm', () => {
     expect(saved).toHaveLength(0);
   });
 
+  it('refuses a date that does not exist, saves nothing, and clears the error once the date is fixed', async () => {
+    renderCostForm();
+    const date = screen.getByTestId('form-cost_entry-spent_on') as HTMLInputElement;
+    expect(date.value).toBe('01/03/2026');
+    await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '100' } });
+    await fireEvent.input(date, { target: { value: '30/02/2026' } });
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    expect(screen.getByTestId('form-cost_entry-spent_on-error').textContent).toBe('Escriba una fecha como dd/mm/aaaa.');
+    expect(date.getAttribute('aria-invalid')).toBe('true');
+    expect(saved).toHaveLength(0);
+    await fireEvent.input(date, { target: { value: '28/02/2026' } });
+    expect(screen.queryByTestId('form-cost_entry-spent_on-error')).toBeNull();
+    expect(date.getAttribute('aria-invalid')).toBeNull();
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect((saved[0] as Record<string, unknown>).spent_on).toBe('2026-02-28');
+  });
+
   it('shows the core error next to its field, in the current language', async () => {
     renderCostForm();
     await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '-5' } });
@@ -60,6 +78,7 @@ describe('RecordForm', () => {
     await waitFor(() =>
       expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe('It cannot be negative.'),
     );
+    expect(screen.getByTestId('form-cost_entry-error').textContent).toBe('Check the fields marked.');
   });
 
   it('saves typed values as the core expects them', async () => {

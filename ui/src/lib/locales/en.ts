@@ -126,6 +126,12 @@ export const en: Record<MessageKey, string> = {
   'form.edit': 'Edit {kind}',
   'form.errors': 'Check the fields marked.',
   'form.errorOn': '{field}: {error}',
+  'date.placeholder': 'mm/dd/yyyy',
+  'date.openCalendar': 'Pick from the calendar',
+  'date.calendar': 'Calendar',
+  'date.prevMonth': 'Previous month',
+  'date.nextMonth': 'Next month',
+  'date.today': 'Today',
   'period.from': 'From',
   'period.to': 'To',
   'period.currency': 'Currency',
@@ -395,6 +401,7 @@ export const en: Record<MessageKey, string> = {
   'enum.record_kind.metric': 'Metric',
 
   // errors by code (errors.ts)
+  'error.invalid.not_a_date': 'Enter a date as mm/dd/yyyy.',
   'error.invalid.required': 'This is required.',
   'error.invalid.too_long': 'The text is too long.',
   'error.invalid.negative': 'It cannot be negative.',

@@ -126,6 +126,12 @@ export const es = {
   'form.edit': 'Editar: {kind}',
   'form.errors': 'Revise los datos marcados.',
   'form.errorOn': '{field}: {error}',
+  'date.placeholder': 'dd/mm/aaaa',
+  'date.openCalendar': 'Elegir en el calendario',
+  'date.calendar': 'Calendario',
+  'date.prevMonth': 'Mes anterior',
+  'date.nextMonth': 'Mes siguiente',
+  'date.today': 'Hoy',
   'period.from': 'Desde',
   'period.to': 'Hasta',
   'period.currency': 'Moneda',
@@ -395,6 +401,7 @@ export const es = {
   'enum.record_kind.metric': 'Indicador',
 
   // errors by code (errors.ts)
+  'error.invalid.not_a_date': 'Escriba una fecha como dd/mm/aaaa.',
   'error.invalid.required': 'Este dato es obligatorio.',
   'error.invalid.too_long': 'El texto es demasiado largo.',
   'error.invalid.negative': 'No puede ser negativo.',

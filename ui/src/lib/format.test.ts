@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, formatDate, formatHours, formatMoney, formatNumber } from './format';
+import { currencyExponent, formatDate, formatHours, formatMoment, formatMoney, formatNumber } from './format';
 
 // Intl separates some currency codes and units with a no-break space.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -74,5 +74,15 @@ describe('formatHours', () => {
     expect(plain(formatHours(12.5, 'es'))).toBe('12.5 h');
     expect(plain(formatHours(12.46, 'en'))).toBe('12.5 hr');
     expect(plain(formatHours(1, 'es'))).toBe('1 h');
+  });
+});
+
+describe('formatMoment', () => {
+  it('writes a moment as the locale does, with or without the time', () => {
+    const noon = new Date(2026, 10, 29, 12, 5).getTime(); // local time: the machine's zone
+    expect(plain(formatMoment(noon, 'es', false))).toBe('29 nov 2026');
+    expect(plain(formatMoment(noon, 'en', false))).toBe('Nov 29, 2026');
+    expect(plain(formatMoment(noon, 'en'))).toBe('Nov 29, 2026, 12:05 PM');
+    expect(plain(formatMoment(noon, 'es'))).toContain('12:05');
   });
 });

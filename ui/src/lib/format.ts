@@ -67,6 +67,17 @@ export function formatDate(
   }).format(date);
 }
 
+/**
+ * A moment (Unix milliseconds: a save, a merge, a backup) in the machine's
+ * time zone: "29 nov 2026, 21:55", or the day alone.
+ */
+export function formatMoment(ms: number, lang?: Lang, withTime = true): string {
+  return new Intl.DateTimeFormat(localeFor(lang), {
+    dateStyle: 'medium',
+    timeStyle: withTime ? 'short' : undefined,
+  }).format(new Date(ms));
+}
+
 /** Hours of work, e.g. "12.5 h"; at most one decimal. */
 export function formatHours(hours: number, lang?: Lang): string {
   return new Intl.NumberFormat(localeFor(lang), {

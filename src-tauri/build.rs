@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "record_restore",
     "trash_list",
     "dashboard",
+    "portfolio",
     "charts_render",
     "chart_export",
     "council_pack_export",

@@ -12,6 +12,7 @@ pub mod format;
 pub mod generate;
 pub mod model;
 pub mod money;
+pub mod portfolio;
 pub mod records;
 pub mod roi;
 pub mod store;

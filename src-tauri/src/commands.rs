@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use cabildo::model::City;
+use cabildo::portfolio::PortfolioCounts;
 use cabildo::roi::{Dashboard, RoiQuery};
 use cabildo::store::TrashItem;
 use cabildo::{Office, RecordKind, Store};
@@ -351,6 +352,19 @@ pub async fn dashboard(
             )
         });
         cabildo::roi::dashboard(s, &query)
+    })
+    .await
+}
+
+/// How many projects stand at each stage and in each sector, for `city_id`
+/// (all cities when None).
+#[tauri::command]
+pub async fn portfolio(
+    state: State<'_, AppState>,
+    city_id: Option<String>,
+) -> Result<PortfolioCounts, CommandError> {
+    run_on_store(state.store(), move |s| {
+        cabildo::portfolio::current(s, city_id.as_deref())
     })
     .await
 }

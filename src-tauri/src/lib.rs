@@ -56,6 +56,7 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, state: AppState) -> Build
             commands::record_restore,
             commands::trash_list,
             commands::dashboard,
+            commands::portfolio,
             charts::charts_render,
             charts::chart_export,
             charts::council_pack_export,

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
@@ -63,6 +63,44 @@ fn demo_opens_and_its_dashboard_has_a_passive_and_a_strategic_network() {
     assert!(rows
         .iter()
         .all(|r| !r["reason_es"].as_str().unwrap_or("").is_empty()));
+
+    // The Projects screen's counts come from the core, per stage and sector.
+    let projects = ok(&webview, "records_list", json!({ "kind": "project" }));
+    let projects = projects.as_array().expect("array");
+    let portfolio = ok(&webview, "portfolio", json!({}));
+    assert_eq!(portfolio["projects"], json!(projects.len()));
+    let stage_total: i64 = portfolio["by_stage"]
+        .as_array()
+        .expect("by_stage")
+        .iter()
+        .map(|c| c["projects"].as_i64().expect("count"))
+        .sum();
+    assert_eq!(stage_total, projects.len() as i64);
+    let concept = |p: &Value| {
+        p["by_stage"]
+            .as_array()
+            .expect("by_stage")
+            .iter()
+            .find(|c| c["stage"] == "concept")
+            .map_or(0, |c| c["projects"].as_i64().expect("count"))
+    };
+    let before = concept(&portfolio);
+    let mut another = projects[0].clone();
+    another["id"] = json!("");
+    another["name"] = json!("Otro proyecto");
+    another["stage"] = json!("concept");
+    ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "project", "record": another }),
+    );
+    let after = ok(
+        &webview,
+        "portfolio",
+        json!({ "cityId": status.cities[0].meta.id }),
+    );
+    assert_eq!(concept(&after), before + 1);
+    assert_eq!(after["projects"], json!(projects.len() + 1));
 }
 
 #[test]

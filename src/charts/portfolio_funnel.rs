@@ -13,6 +13,7 @@ use super::{ChartContext, ChartKind, Drawn};
 use crate::error::Result;
 use crate::format;
 use crate::model::{Project, Stage};
+use crate::portfolio;
 use crate::roi::RoiWarning;
 
 const FUNNEL: [Stage; 7] = [
@@ -51,9 +52,8 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let mut warnings = ctx.report_warnings();
     let mut missing: Vec<RoiWarning> = Vec::new();
     for p in &projects {
-        // The portfolio as it stood at the period's end: projects started after it are
-        // not yet part of it.
-        if p.start_on.is_some_and(|s| s > query.to) {
+        // The portfolio as it stood at the period's end.
+        if !portfolio::in_portfolio(p, Some(query.to)) {
             continue;
         }
         let Some(k) = FUNNEL.iter().position(|s| *s == p.stage) else {

@@ -41,6 +41,20 @@ describe('The demo city', () => {
     }
   });
 
+  it('counts the projects per stage and per sector, as the core gives them', async () => {
+    await goTo('projects');
+    const stages = () => $$('[data-testid="projects-by-stage"] li[data-stage]');
+    await browser.waitUntil(async () => (await stages()).length === 6, {
+      timeoutMsg: 'the six stages of the demo projects are not counted',
+    });
+    await expect($('[data-testid="projects-by-stage"] li[data-stage="bankable"]')).toHaveText(
+      expect.stringMatching(/^Financiable\s*1$/),
+    );
+    await expect($('[data-testid="projects-by-sector"] li[data-sector="water"]')).toHaveText(
+      expect.stringMatching(/^Agua\s*1$/),
+    );
+  });
+
   it('sorts a list by a column and filters it', async () => {
     await goTo('costs');
     await byTestId('list-cost_entry-sort-spent_on').click();

@@ -8,6 +8,7 @@ import type {
   Dashboard,
   Lang,
   Office,
+  PortfolioCounts,
   RecordKind,
   RoiQuery,
   TrashItem,
@@ -135,6 +136,9 @@ export const trashList = () => call<TrashItem[]>('trash_list');
 /** The ROI dashboard; without a query, the last twelve months in the office currency. */
 export const dashboard = (query: RoiQuery | null = null, cityId: string | null = null) =>
   call<Dashboard>('dashboard', { query, cityId });
+
+/** How many projects stand at each stage and in each sector (all cities when cityId is null). */
+export const portfolio = (cityId: string | null = null) => call<PortfolioCounts>('portfolio', { cityId });
 
 /** Tells the shell the dashboard has been painted (start-up measurement). */
 export const appPainted = () => call<null>('app_painted');

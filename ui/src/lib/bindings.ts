@@ -298,6 +298,12 @@ theses_due: Array<RoiRow>,
  */
 renewals: Array<RoiRow>, };
 
+export type StageCount = { stage: Stage, projects: number, };
+
+export type SectorCount = { sector: Sector, projects: number, };
+
+export type PortfolioCounts = { projects: number, by_stage: Array<StageCount>, by_sector: Array<SectorCount>, };
+
 export type ChartKind = "cost-by-category" | "cost-vs-return" | "financing-over-time" | "leverage" | "project-timelines" | "portfolio-funnel" | "asks-to-results";
 
 export type ChartRequest = { kind: ChartKind, query: RoiQuery, lang: Lang, width: number, height: number, };

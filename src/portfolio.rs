@@ -46,26 +46,30 @@ pub struct PortfolioCounts {
 /// The counts of the given projects that belong to the portfolio on `as_of`.
 pub fn counts(projects: &[Project], as_of: Option<NaiveDate>) -> PortfolioCounts {
     let members: Vec<&Project> = projects.iter().filter(|p| in_portfolio(p, as_of)).collect();
-    let count = |keep: &dyn Fn(&Project) -> bool| members.iter().filter(|p| keep(p)).count() as i64;
     PortfolioCounts {
         projects: members.len() as i64,
-        by_stage: Stage::ALL
-            .iter()
-            .map(|&stage| StageCount {
-                stage,
-                projects: count(&|p| p.stage == stage),
-            })
-            .filter(|c| c.projects > 0)
+        by_stage: tally(&members, Stage::ALL, |p| p.stage)
+            .map(|(stage, projects)| StageCount { stage, projects })
             .collect(),
-        by_sector: Sector::ALL
-            .iter()
-            .map(|&sector| SectorCount {
-                sector,
-                projects: count(&|p| p.sector == sector),
-            })
-            .filter(|c| c.projects > 0)
+        by_sector: tally(&members, Sector::ALL, |p| p.sector)
+            .map(|(sector, projects)| SectorCount { sector, projects })
             .collect(),
     }
+}
+
+/// How many projects have each value of `key`, in the order of `values`; zeros left out.
+fn tally<'a, K: Copy + PartialEq + 'a>(
+    projects: &'a [&Project],
+    values: &'a [K],
+    key: impl Fn(&Project) -> K + 'a,
+) -> impl Iterator<Item = (K, i64)> + 'a {
+    values
+        .iter()
+        .map(move |&value| {
+            let n = projects.iter().filter(|p| key(p) == value).count() as i64;
+            (value, n)
+        })
+        .filter(|&(_, n)| n > 0)
 }
 
 /// Today's portfolio of one city (all cities when None).

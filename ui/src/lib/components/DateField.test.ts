@@ -74,6 +74,19 @@ describe('DateField', () => {
     expect(changes).toEqual([]);
   });
 
+  it('closes when the focus leaves it', async () => {
+    renderField('2026-03-05');
+    const outside = document.createElement('button');
+    document.body.append(outside);
+    await fireEvent.click(screen.getByTestId('due-calendar'));
+    const day = screen.getByTestId('due-day-2026-03-05');
+    await fireEvent.focusOut(day, { relatedTarget: screen.getByTestId('due-next') });
+    expect(screen.queryByTestId('due-popup')).not.toBeNull();
+    await fireEvent.focusOut(day, { relatedTarget: outside });
+    expect(screen.queryByTestId('due-popup')).toBeNull();
+    outside.remove();
+  });
+
   it('opens on today when empty and offers it', async () => {
     const { changes } = renderField('');
     await fireEvent.click(screen.getByTestId('due-calendar'));

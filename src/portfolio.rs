@@ -72,7 +72,9 @@ fn tally<'a, K: Copy + PartialEq + 'a>(
         .filter(|&(_, n)| n > 0)
 }
 
-/// Today's portfolio of one city (all cities when None).
+/// The portfolio the Projects screen lists: every live project of one city (all cities
+/// when None), planned ones with a later start included. The funnel chart, which rebuilds
+/// the portfolio as it stood at a period's end, leaves those out.
 pub fn current(store: &Store, city_id: Option<&str>) -> Result<PortfolioCounts> {
     let projects: Vec<Project> = store.list(city_id)?;
     Ok(counts(&projects, None))

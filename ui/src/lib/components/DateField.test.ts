@@ -38,12 +38,37 @@ describe('DateField', () => {
     const { input, changes } = renderField('2026-03-05');
     await fireEvent.input(input(), { target: { value: '31/02/2026' } });
     expect(changes.at(-1)).toBe('31/02/2026');
-    expect(input().getAttribute('aria-invalid')).toBe('true');
+    // Not while typing: only once the field is left.
+    expect(input().getAttribute('aria-invalid')).toBeNull();
     await fireEvent.blur(input());
     expect(input().value).toBe('31/02/2026');
+    expect(input().getAttribute('aria-invalid')).toBe('true');
+    expect(input().getAttribute('aria-describedby')).toBe('due-unreadable');
+    expect(document.getElementById('due-unreadable')?.textContent).toBe('Escriba una fecha como dd/mm/aaaa.');
     await fireEvent.input(input(), { target: { value: '' } });
     expect(changes.at(-1)).toBe('');
     expect(input().getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('reads a text that was not a date again when the language changes', async () => {
+    const { input, changes } = renderField();
+    await fireEvent.input(input(), { target: { value: '12/25/2026' } });
+    expect(changes.at(-1)).toBe('12/25/2026');
+    setLang('en');
+    await waitFor(() => expect(changes.at(-1)).toBe('2026-12-25'));
+    expect(input().value).toBe('12/25/2026');
+    expect(input().getAttribute('data-iso')).toBe('2026-12-25');
+  });
+
+  it('keeps a day to tab to when the month changes, and names every day in full', async () => {
+    renderField('2026-01-31');
+    await fireEvent.click(screen.getByTestId('due-calendar'));
+    await fireEvent.click(screen.getByTestId('due-next'));
+    expect(screen.getByTestId('due-month').textContent).toBe('Febrero de 2026');
+    const focusable = document.querySelectorAll('[role="gridcell"][tabindex="0"]');
+    expect([...focusable].map((el) => el.getAttribute('data-iso'))).toEqual(['2026-02-28']);
+    expect(screen.getByTestId('due-day-2026-02-28').getAttribute('aria-label')).toBe('28 de febrero de 2026');
+    expect(document.querySelector('[role="grid"]')?.getAttribute('aria-labelledby')).toBe('due-month');
   });
 
   it('picks a day from the calendar, moving between months', async () => {
@@ -91,6 +116,7 @@ describe('DateField', () => {
     const { changes } = renderField('');
     await fireEvent.click(screen.getByTestId('due-calendar'));
     expect(screen.getByTestId(`due-day-${todayIso()}`).classList.contains('today')).toBe(true);
+    expect(screen.getByTestId(`due-day-${todayIso()}`).getAttribute('aria-current')).toBe('date');
     await fireEvent.click(screen.getByTestId('due-today'));
     expect(changes).toEqual([todayIso()]);
   });

@@ -60,6 +60,7 @@ describe('RecordForm', () => {
     expect(saved).toHaveLength(0);
     await fireEvent.input(date, { target: { value: '28/02/2026' } });
     expect(screen.queryByTestId('form-cost_entry-spent_on-error')).toBeNull();
+    expect(screen.queryByTestId('form-cost_entry-error')).toBeNull();
     expect(date.getAttribute('aria-invalid')).toBeNull();
     await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
     await waitFor(() => expect(saved).toHaveLength(1));

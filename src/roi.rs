@@ -41,6 +41,15 @@ impl RoiQuery {
             city_id: None,
         }
     }
+
+    /// The period as reports write it: "1 dic 2025 – 30 nov 2026".
+    pub fn period_text(&self, lang: Lang) -> String {
+        format!(
+            "{} – {}",
+            format::date(self.from, lang),
+            format::date(self.to, lang)
+        )
+    }
 }
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -270,10 +270,9 @@ fn run(command: Command) -> Result<()> {
 fn print_summary(report: &roi::RoiReport, lang: Lang) {
     let q = &report.query;
     println!(
-        "{} {} – {} ({})",
+        "{} {} ({})",
         lang.pick("Periodo", "Period"),
-        format::date(q.from, lang),
-        format::date(q.to, lang),
+        q.period_text(lang),
         q.currency
     );
     println!(

@@ -305,12 +305,7 @@ impl<'a> ChartContext<'a> {
 
     /// "1 dic 2024 – 30 nov 2025".
     pub(crate) fn period(&self) -> String {
-        let q = self.query();
-        format!(
-            "{} – {}",
-            format::date(q.from, self.lang),
-            format::date(q.to, self.lang)
-        )
+        self.query().period_text(self.lang)
     }
 
     /// The day of the newest write in the file.

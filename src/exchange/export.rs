@@ -322,10 +322,9 @@ fn write_roi_sheet(
         1,
         0,
         format!(
-            "{} {} – {} ({currency})",
+            "{} {} ({currency})",
             lang.pick("Periodo", "Period"),
-            crate::format::date(query.from, lang),
-            crate::format::date(query.to, lang)
+            query.period_text(lang)
         ),
     ))?;
     let headers = [

@@ -111,6 +111,7 @@ impl Error {
             Error::Sqlite(e) if is_disk_full(e) => "disk_full".into(),
             Error::Sqlite(_) => "database".into(),
             Error::Migration(_) => "migration".into(),
+            Error::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => "disk_full".into(),
             Error::Io(_) => "io".into(),
             Error::Json(_) => "malformed".into(),
             Error::Argument(_) => "argument".into(),
@@ -158,5 +159,18 @@ pub struct ErrorPayload {
 impl From<rusqlite::types::FromSqlError> for Error {
     fn from(e: rusqlite::types::FromSqlError) -> Self {
         Error::Corrupt(format!("unexpected value: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_has_its_own_code_whether_sqlite_or_a_file_says_so() {
+        let io = Error::Io(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(io.code(), "disk_full");
+        let other = Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(other.code(), "io");
     }
 }

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod demo;
 pub mod error;
 pub mod exchange;
+pub mod files;
 pub mod format;
 pub mod generate;
 pub mod model;

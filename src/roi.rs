@@ -42,6 +42,15 @@ impl RoiQuery {
         }
     }
 
+    /// What every report shows until asked otherwise: the twelve months up to `today`,
+    /// in the office's reporting currency, for `city_id` (all cities when None).
+    pub fn office_default(store: &Store, city_id: Option<String>, today: NaiveDate) -> RoiQuery {
+        RoiQuery {
+            city_id,
+            ..RoiQuery::last_twelve_months(today, &store.office().reporting_currency)
+        }
+    }
+
     /// The period as reports write it: "1 dic 2025 – 30 nov 2026".
     pub fn period_text(&self, lang: Lang) -> String {
         format!(

@@ -90,40 +90,15 @@ fn with_extension(path: &str, extension: &str) -> Result<PathBuf, CommandError> 
     }
 }
 
-/// An I/O error as the UI switches on it: a full disk has its own code.
+/// An I/O error about `path`, with the core's code (a full disk has its own).
 fn io_error(err: std::io::Error, path: &Path) -> CommandError {
-    let code = if err.kind() == std::io::ErrorKind::StorageFull {
-        "disk_full"
-    } else {
-        "io"
-    };
-    CommandError::new(code, format!("{}: {err}", path.display()))
+    CommandError::from(err).about(path)
 }
 
-/// Writes the whole file or nothing: a sibling temporary file renamed over
-/// the target, removed when writing fails.
+/// Writes the whole file or nothing (the core's rule for every file it writes).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let result = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&partial);
-        return Err(io_error(err, path));
-    }
-    Ok(())
-}
-
-/// The default selection: the last twelve months to today, in the office's
-/// reporting currency, for `city_id`.
-fn default_query(store: &Store, city_id: Option<String>) -> RoiQuery {
-    RoiQuery {
-        city_id,
-        ..RoiQuery::last_twelve_months(
-            chrono::Local::now().date_naive(),
-            &store.office().reporting_currency,
-        )
-    }
+    cabildo::files::write_via_partial(path, |partial| Ok(std::fs::write(partial, bytes)?))
+        .map_err(|e| CommandError::from(e).about(path))
 }
 
 /// Draws charts of one selection (all seven when `kinds` is empty) at
@@ -140,7 +115,9 @@ pub async fn charts_render(
     height: u32,
 ) -> Result<ChartSet, CommandError> {
     with_store(state.store(), move |store| {
-        let query = query.unwrap_or_else(|| default_query(store, city_id));
+        let query = query.unwrap_or_else(|| {
+            RoiQuery::office_default(store, city_id, chrono::Local::now().date_naive())
+        });
         let kinds = if kinds.is_empty() {
             ChartKind::ALL.to_vec()
         } else {

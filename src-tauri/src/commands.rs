@@ -344,12 +344,8 @@ pub async fn dashboard(
     city_id: Option<String>,
 ) -> Result<Dashboard, CommandError> {
     run_on_store(state.store(), move |s| {
-        let query = query.unwrap_or_else(|| RoiQuery {
-            city_id,
-            ..RoiQuery::last_twelve_months(
-                chrono::Local::now().date_naive(),
-                &s.office().reporting_currency,
-            )
+        let query = query.unwrap_or_else(|| {
+            RoiQuery::office_default(s, city_id, chrono::Local::now().date_naive())
         });
         cabildo::roi::dashboard(s, &query)
     })

@@ -28,6 +28,14 @@ impl CommandError {
     }
 }
 
+impl CommandError {
+    /// The message names the file it concerns.
+    pub fn about(mut self, path: &std::path::Path) -> Self {
+        self.message = format!("{}: {}", path.display(), self.message);
+        self
+    }
+}
+
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -36,9 +44,11 @@ impl fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
+/// Through the core's error, so a full disk gets its code (`disk_full`) in one place.
 impl From<std::io::Error> for CommandError {
     fn from(err: std::io::Error) -> Self {
-        Self::new("io", err.to_string())
+        let message = err.to_string();
+        Self::new(cabildo::Error::from(err).code(), message)
     }
 }
 

@@ -160,10 +160,7 @@ struct QueryArgs {
 /// The ROI query the options ask for: the last twelve months in the office's currency
 /// unless told otherwise.
 fn roi_query(store: &Store, args: &QueryArgs) -> Result<RoiQuery> {
-    let mut query = RoiQuery::last_twelve_months(
-        args.to.unwrap_or_else(today),
-        &store.office().reporting_currency,
-    );
+    let mut query = RoiQuery::office_default(store, None, args.to.unwrap_or_else(today));
     if let Some(from) = args.from {
         query.from = from;
     }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 
 use super::columns::{column_label, is_date, kind_label, money_currency, reference_kind};
 use crate::error::{Error, Result};
+use crate::files;
 use crate::format::Lang;
 use crate::money::exponent;
 use crate::records::RecordKind;
@@ -142,25 +143,6 @@ pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable>
     })
 }
 
-/// A sibling temporary name, renamed over the target once complete, so a failed
-/// export leaves nothing half-written.
-fn partial_path(out: &Path) -> PathBuf {
-    let mut name = out
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    out.with_file_name(name)
-}
-
-fn finish(partial: &Path, out: &Path, written: Result<()>) -> Result<()> {
-    let result = written.and_then(|_| std::fs::rename(partial, out).map_err(Error::from));
-    if result.is_err() {
-        let _ = std::fs::remove_file(partial);
-    }
-    result
-}
-
 // ---- CSV ----------------------------------------------------------------------------
 
 fn csv_text(cell: &Cell, lang: Lang) -> String {
@@ -183,9 +165,8 @@ fn csv_text(cell: &Cell, lang: Lang) -> String {
 /// reads accents correctly). Returns the number of records written.
 pub fn write_csv(store: &Store, kind: RecordKind, out: &Path, lang: Lang) -> Result<usize> {
     let table = table(store, kind, lang)?;
-    let partial = partial_path(out);
-    let written = (|| -> Result<()> {
-        let mut file = std::fs::File::create(&partial)?;
+    files::write_via_partial(out, |partial| {
+        let mut file = std::fs::File::create(partial)?;
         file.write_all("\u{FEFF}".as_bytes())?;
         let mut writer = csv::Writer::from_writer(file);
         writer.write_record(&table.headers).map_err(csv_error)?;
@@ -196,8 +177,7 @@ pub fn write_csv(store: &Store, kind: RecordKind, out: &Path, lang: Lang) -> Res
         }
         writer.flush()?;
         Ok(())
-    })();
-    finish(&partial, out, written)?;
+    })?;
     Ok(table.rows.len())
 }
 
@@ -308,7 +288,7 @@ fn write_roi_sheet(
     today: NaiveDate,
     formats: &Formats,
 ) -> Result<()> {
-    let query = RoiQuery::last_twelve_months(today, &store.office().reporting_currency);
+    let query = RoiQuery::office_default(store, None, today);
     let report = roi::compute(store, &query)?;
     let currency = report.query.currency.clone();
     let x = |r: std::result::Result<&mut Worksheet, XlsxError>| r.map(|_| ()).map_err(xlsx_error);
@@ -420,7 +400,5 @@ pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Re
             .map_err(xlsx_error)?;
         write_table(sheet, &table, &formats, lang).map_err(xlsx_error)?;
     }
-    let partial = partial_path(out);
-    let written = workbook.save(&partial).map_err(xlsx_error);
-    finish(&partial, out, written)
+    files::write_via_partial(out, |partial| workbook.save(partial).map_err(xlsx_error))
 }

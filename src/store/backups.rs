@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::incoming::CheckedIncoming;
 use super::Store;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::records::RecordKind;
 
 /// How many backups of a file are kept.
@@ -147,18 +148,13 @@ impl Store {
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         };
-        let partial = target.with_extension("partial");
-        let written = if as_file {
-            copy_main_file(&db_path, &partial)
-        } else {
-            self.copy_database_to(&partial)
-        };
-        if let Err(e) =
-            written.and_then(|_| std::fs::rename(&partial, &target).map_err(Error::from))
-        {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
+        files::write_via_partial(&target, |partial| {
+            if as_file {
+                copy_main_file(&db_path, partial)
+            } else {
+                self.copy_database_to(partial)
+            }
+        })?;
         let backups = list_backups(&db_path)?;
         for old in backups.iter().skip(KEEP_BACKUPS) {
             let _ = std::fs::remove_file(&old.path);

@@ -15,6 +15,7 @@ use serde_json::{Map, Value as Json};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::model::Meta;
 use crate::records::{KindInfo, RecordKind};
 
@@ -542,26 +543,17 @@ impl Store {
     /// Consistent snapshot of the open database into a new file (rollback-journal mode),
     /// written under a temporary name and renamed, so a failed export leaves nothing.
     pub fn export_snapshot(&self, out: &Path) -> Result<()> {
-        let tmp = out.with_extension("cabildo-partial");
-        let _ = std::fs::remove_file(&tmp);
-        let result = self
-            .conn
-            .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
-            .map_err(Error::from)
-            .and_then(|_| {
-                let check = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-                check.pragma_update(None, "journal_mode", "DELETE")?;
-                let ok: String = check.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-                if ok != "ok" {
-                    return Err(Error::Corrupt(ok));
-                }
-                Ok(())
-            })
-            .and_then(|_| std::fs::rename(&tmp, out).map_err(Error::from));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        files::write_via_partial(out, |tmp| {
+            self.conn
+                .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])?;
+            let check = Connection::open_with_flags(tmp, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            check.pragma_update(None, "journal_mode", "DELETE")?;
+            let ok: String = check.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(Error::Corrupt(ok));
+            }
+            Ok(())
+        })
     }
 
     /// SQLite's own integrity check ("ok" when sound).

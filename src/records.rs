@@ -59,7 +59,9 @@ impl RecordKind {
             RecordKind::Meeting => ("meeting", "t.start_on || ' ' || t.title", S::ViaMembership),
             RecordKind::CostEntry => (
                 "cost_entry",
-                "t.spent_on || ' ' || t.category || COALESCE(' ' || t.description, '')",
+                // No category: a label is shown as it is, and codes like `staff_time`
+                // are not words in either language.
+                "t.spent_on || COALESCE(' ' || t.description, ' ' || t.role, '')",
                 S::Column,
             ),
             RecordKind::RoleRate => ("role_rate", "t.role || ' ' || t.valid_from", S::None),

@@ -477,3 +477,41 @@ fn records_sent_as_json_follow_the_same_rules() {
         250
     );
 }
+
+#[test]
+fn a_cost_in_the_trash_is_named_by_its_date_and_words_never_by_a_category_code() {
+    let (mut store, city_id, m) = store_with_membership();
+    let trip = store
+        .insert(money_cost(
+            &city_id,
+            Some(&m),
+            "2026-03-05",
+            CostCategory::Travel,
+            100,
+            "MXN",
+        ))
+        .expect("trip")
+        .meta
+        .id;
+    let hours = store
+        .insert(hours_cost(&city_id, &m, "2026-03-06", 2.0, "Analista"))
+        .expect("hours")
+        .meta
+        .id;
+    store.delete(RecordKind::CostEntry, &trip).expect("delete");
+    store.delete(RecordKind::CostEntry, &hours).expect("delete");
+    let labels: Vec<String> = store
+        .trash()
+        .expect("trash")
+        .into_iter()
+        .map(|t| t.label)
+        .collect();
+    assert!(
+        labels.contains(&"2026-03-05 trip".to_string()),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"2026-03-06 Analista".to_string()),
+        "{labels:?}"
+    );
+}

@@ -47,7 +47,10 @@ fn hundred_cities() -> (Store, RoiQuery) {
     if !path.exists() {
         let partial = path.with_extension("partial");
         let _ = std::fs::remove_file(&partial);
-        drop(cabildo::generate::generate(&partial, 100, 1, |_| {}).expect("generated database"));
+        drop(
+            cabildo::generate::generate(&partial, 100, 1, "MXN", |_| {})
+                .expect("generated database"),
+        );
         std::fs::rename(&partial, &path).expect("generated database in place");
     }
     let store = Store::open_existing(&path).expect("generated database opens");

@@ -35,7 +35,7 @@ fn generated(seed: u64) -> PathBuf {
             "generating {} ({CITIES} cities, seed {seed})…",
             path.display()
         );
-        drop(cabildo::generate::generate(&partial, CITIES, seed, |_| {}).expect("generate"));
+        drop(cabildo::generate::generate(&partial, CITIES, seed, "MXN", |_| {}).expect("generate"));
         std::fs::rename(&partial, &path).expect("rename");
     }
     path

@@ -27,7 +27,7 @@ fn database() -> PathBuf {
         let partial = dir.join(format!("roi-{cities}.partial"));
         let _ = std::fs::remove_file(&partial);
         let started = Instant::now();
-        cabildo::generate::generate(&partial, cities, 42, |_| {}).expect("generate");
+        cabildo::generate::generate(&partial, cities, 42, "MXN", |_| {}).expect("generate");
         std::fs::rename(&partial, &path).expect("rename");
         println!(
             "generated {cities} cities in {:.1} s",

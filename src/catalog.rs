@@ -192,6 +192,7 @@ pub fn seed(store: &mut Store) -> Result<()> {
                     updated_at: stamp,
                     updated_by: CATALOG_OFFICE.into(),
                     deleted: false,
+                    trashed_with: None,
                 },
                 name: s.name.into(),
                 acronym: s.acronym.into(),

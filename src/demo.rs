@@ -48,13 +48,16 @@ struct Demo<'a> {
 }
 
 impl Demo<'_> {
-    /// A date `months_ago` months before the anchor, on `day`.
+    /// A date `months_ago` months before the anchor, on `day`; never after the anchor
+    /// (the demo's history ends on it: nothing was spent or achieved later).
     fn ago(&self, months_ago: u32, day: u32) -> NaiveDate {
         let d = self
             .anchor
             .checked_sub_months(Months::new(months_ago))
             .unwrap_or(self.anchor);
-        NaiveDate::from_ymd_opt(d.year(), d.month(), day.min(28)).unwrap_or(d)
+        NaiveDate::from_ymd_opt(d.year(), d.month(), day.min(28))
+            .unwrap_or(d)
+            .min(self.anchor)
     }
 
     fn ahead(&self, months: u32) -> NaiveDate {
@@ -288,7 +291,9 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
                 meta: Meta::default(),
                 on_date: on,
                 currency: currency.into(),
+                quote_currency: "MXN".into(),
                 rate: (rate * 10_000.0).round() / 10_000.0,
+                source: Some("Banxico FIX".into()),
             })?;
         }
     }
@@ -722,20 +727,23 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
     let mut o = d.outcome(
         OutcomeKind::Financing,
         d.ago(6, 20),
-        "Préstamo concesional para la Línea 4 del BRT",
-        "Carta de compromiso del banco, expediente DAI-2025-114",
+        "Crédito de Banobras en pesos para la Línea 4 del BRT (fondeado por CAF)",
+        "Contrato de crédito con Banobras, expediente DAI-2025-114",
     );
-    o.amount_minor = Some(12_000_000_00);
-    o.currency = Some("USD".into());
+    // A Mexican municipality borrows only from Mexican lenders and in pesos
+    // (Constitution, art. 117-VIII): the development bank's money reaches it through
+    // the national development bank.
+    o.amount_minor = Some(210_000_000_00);
+    o.currency = Some("MXN".into());
     o.instrument = Some(Instrument::ConcessionalLoan);
     o.source_type = Some(SourceType::DevelopmentBank);
-    o.source_name = Some("CAF — Banco de Desarrollo de América Latina".into());
-    o.interest_rate = Some(4.1);
+    o.source_name = Some("Banobras, con recursos de CAF".into());
+    o.interest_rate = Some(9.2);
     o.tenor_years = Some(18.0);
     o.grace_years = Some(4.0);
     o.financing_status = Some(FinancingStatus::Disbursed);
-    o.committed_minor = Some(12_000_000_00);
-    o.disbursed_minor = Some(3_000_000_00);
+    o.committed_minor = Some(210_000_000_00);
+    o.disbursed_minor = Some(52_500_000_00);
     let loan = d.put(o)?;
     d.attribute(&loan, &c40, 6_000)?;
 
@@ -805,12 +813,12 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
     let mut o = d.outcome(
         OutcomeKind::Financing,
         d.ago(1, 8),
-        "Cartera en preparación para el corredor verde",
+        "Cooperación técnica no reembolsable para preparar el corredor verde",
         "Nota conceptual enviada",
     );
-    o.amount_minor = Some(4_000_000_00);
+    o.amount_minor = Some(400_000_00);
     o.currency = Some("USD".into());
-    o.instrument = Some(Instrument::Loan);
+    o.instrument = Some(Instrument::TechnicalAssistance);
     o.source_type = Some(SourceType::DevelopmentBank);
     o.source_name = Some("Banco Interamericano de Desarrollo".into());
     o.financing_status = Some(FinancingStatus::Pipeline);

@@ -41,6 +41,9 @@ pub enum Error {
     Chart(String),
     #[error("cancelled")]
     Cancelled,
+    /// A sum beyond what a figure can hold (only hostile or mistyped data gets there).
+    #[error("a figure is too large to compute ({0})")]
+    Overflow(String),
     // ---- sharing between offices (issue 5) ----
     #[error("the file is too large to merge ({bytes} bytes; the limit is {limit})")]
     FileTooLarge { bytes: u64, limit: u64 },
@@ -117,6 +120,7 @@ impl Error {
             Error::Argument(_) => "argument".into(),
             Error::Chart(_) => "chart".into(),
             Error::Cancelled => "cancelled".into(),
+            Error::Overflow(_) => "overflow".into(),
             Error::FileTooLarge { .. } => "file_too_large".into(),
             Error::TooManyRows { .. } => "too_many_rows".into(),
             Error::UnexpectedSchema(_) => "unexpected_schema".into(),
@@ -131,14 +135,18 @@ impl Error {
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        let field = match self {
-            Error::Invalid { field, .. } => Some(field.clone()),
-            _ => None,
+        let (field, detail) = match self {
+            Error::Invalid { field, detail, .. } => (
+                Some(field.clone()),
+                (!detail.is_empty()).then(|| detail.clone()),
+            ),
+            _ => (None, None),
         };
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),
             field,
+            detail,
         }
     }
 }
@@ -153,6 +161,8 @@ pub struct ErrorPayload {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    /// What the rule's text shows of the value (a number written the office's way).
+    pub detail: Option<String>,
 }
 
 /// A stored value of an unexpected type: the file holds data Cabildo did not write.

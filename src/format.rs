@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::money::exponent;
+use crate::numbers::NumberFormat;
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
@@ -69,8 +70,30 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-/// Groups digits by thousands with `,` and uses `.` for decimals (both es-MX and en-US).
+thread_local! {
+    /// The marks `number` writes with, set for the length of a report or chart.
+    static NUMBER_FORMAT: std::cell::Cell<NumberFormat> =
+        const { std::cell::Cell::new(NumberFormat::CommaPoint) };
+}
+
+/// Runs `f` with the numbers this module writes (chart labels, classification
+/// reasons) in `format`, the office's, then puts the previous format back.
+pub fn with_number_format<R>(format: NumberFormat, f: impl FnOnce() -> R) -> R {
+    let previous = NUMBER_FORMAT.with(|cell| cell.replace(format));
+    struct Restore(NumberFormat);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NUMBER_FORMAT.with(|cell| cell.set(self.0));
+        }
+    }
+    let _restore = Restore(previous);
+    f()
+}
+
+/// Groups digits by thousands and marks decimals the office's way (`1,234.56` unless
+/// `with_number_format` says otherwise).
 pub fn number(value: f64, decimals: usize) -> String {
+    let format = NUMBER_FORMAT.with(|cell| cell.get());
     let negative = value < 0.0;
     let text = format!("{:.*}", decimals, value.abs());
     let (int_part, frac) = match text.split_once('.') {
@@ -80,7 +103,7 @@ pub fn number(value: f64, decimals: usize) -> String {
     let mut grouped = String::new();
     for (i, ch) in int_part.chars().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
+            grouped.push(format.group_mark());
         }
         grouped.push(ch);
     }
@@ -90,7 +113,7 @@ pub fn number(value: f64, decimals: usize) -> String {
         grouped
     };
     if let Some(f) = frac {
-        out.push('.');
+        out.push(format.decimal_mark());
         out.push_str(&f);
     }
     out
@@ -128,8 +151,9 @@ pub fn abbreviate(value: f64, lang: Lang) -> String {
         0
     };
     let mut text = number(scaled, decimals);
-    if text.ends_with(".0") {
-        text.truncate(text.len() - 2);
+    let zero = format!("{}0", NUMBER_FORMAT.with(|cell| cell.get()).decimal_mark());
+    if text.ends_with(&zero) {
+        text.truncate(text.len() - zero.len());
     }
     format!("{text}{}", lang.pick(es, en))
 }
@@ -155,5 +179,8 @@ pub fn month_year(d: NaiveDate, lang: Lang) -> String {
 /// A decimal count without trailing zeros: 2.5, 3.
 pub fn count(value: f64) -> String {
     let text = number(value, 1);
-    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    let zero = format!("{}0", NUMBER_FORMAT.with(|cell| cell.get()).decimal_mark());
+    text.strip_suffix(zero.as_str())
+        .map(str::to_string)
+        .unwrap_or(text)
 }

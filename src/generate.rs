@@ -36,6 +36,7 @@ impl Generator {
             updated_at: self.stamp,
             updated_by: self.office_id.clone(),
             deleted: false,
+            trashed_with: None,
         }
     }
 
@@ -53,13 +54,26 @@ impl Generator {
     }
 }
 
-/// Creates `path` with `cities` synthetic cities. `progress` is called after each city.
+/// Pesos per unit of each generated currency in month `m` of the generated history.
+fn pesos_per_unit(currency: &str, m: u32) -> f64 {
+    match currency {
+        "USD" => 17.0 + m as f64 * 0.05,
+        "EUR" => 18.5 + m as f64 * 0.06,
+        _ => 1.0,
+    }
+}
+
+/// Creates `path` with `cities` synthetic cities, for an office whose base currency is
+/// `currency` (its reporting currency, in which its exchange rates are quoted).
+/// `progress` is called after each city.
 pub fn generate(
     path: &std::path::Path,
     cities: usize,
     seed: u64,
+    currency: &str,
     mut progress: impl FnMut(usize),
 ) -> Result<Store> {
+    crate::money::check_currency("currency", currency)?;
     let mut rng = fastrand::Rng::with_seed(seed);
     let office_id = uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
         .into_uuid()
@@ -67,7 +81,7 @@ pub fn generate(
     let office = NewOffice {
         id: Some(office_id.clone()),
         name: format!("Synthetic coordinator {seed}"),
-        reporting_currency: "MXN".into(),
+        reporting_currency: currency.into(),
         language: "en".into(),
     };
     let mut store = Store::create(path, &office)?;
@@ -111,17 +125,17 @@ pub fn generate(
             let on = start
                 .checked_add_months(chrono::Months::new(m))
                 .unwrap_or(start);
-            for (currency, rate) in [
-                ("USD", 17.0 + m as f64 * 0.05),
-                ("EUR", 18.5 + m as f64 * 0.06),
-            ] {
+            for other in CURRENCIES.iter().filter(|c| **c != currency) {
+                let rate = pesos_per_unit(other, m) / pesos_per_unit(currency, m);
                 g.put(
                     store,
                     ExchangeRate {
                         meta: Meta::default(),
                         on_date: on,
-                        currency: currency.into(),
-                        rate,
+                        currency: other.to_string(),
+                        quote_currency: currency.into(),
+                        rate: (rate * 1_000_000.0).round() / 1_000_000.0,
+                        source: Some("generated".into()),
                     },
                 )?;
             }

@@ -22,6 +22,9 @@ pub struct Meta {
     pub updated_by: String,
     #[serde(default)]
     pub deleted: bool,
+    /// The record whose deletion took this one to the trash with it.
+    #[serde(default)]
+    pub trashed_with: Option<String>,
 }
 
 macro_rules! text_enum {
@@ -282,9 +285,15 @@ pub struct ExchangeRate {
     #[serde(flatten)]
     pub meta: Meta,
     pub on_date: NaiveDate,
+    /// The currency of which one unit is priced ("1 USD").
     pub currency: String,
-    /// Value of one unit of `currency` in the office's base currency.
+    /// The currency the price is in ("= 17.25 MXN").
+    pub quote_currency: String,
+    /// Units of `quote_currency` for one unit of `currency`.
     pub rate: f64,
+    /// Where the rate comes from (Banxico FIX, the ECB, the finance office…).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]

@@ -1,12 +1,14 @@
 //! Currencies, exchange rates and the valuation of hours.
 //!
-//! Amounts are stored as integer minor units. Conversion goes through the office's base
-//! currency with the latest rate on or before the date; a missing rate is reported,
+//! Amounts are stored as integer minor units. Conversion uses the rates on or before the
+//! date (direct, inverse, or through one common currency); a missing rate is reported,
 //! never replaced by zero.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
@@ -26,59 +28,182 @@ pub fn exponent(code: &str) -> u32 {
         .unwrap_or(2)
 }
 
-fn scale(code: &str) -> f64 {
-    10f64.powi(exponent(code) as i32)
+/// One stored rate as a conversion used it: "1 USD = 17.25 MXN on 2026-01-31".
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct RateUsed {
+    /// The rate record's id.
+    pub id: String,
+    pub base: String,
+    pub quote: String,
+    pub on: NaiveDate,
+    /// Units of `quote` for one unit of `base`.
+    pub rate: f64,
+    /// True when the conversion went from `quote` to `base` (the rate's inverse).
+    pub inverse: bool,
 }
 
-/// Dated exchange rates: value of one unit of a currency in the base currency.
+/// How an amount goes from one currency to another on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    /// Multiplies minor units of the source into minor units of the target.
+    pub factor: f64,
+    /// The rates it used, in order (none when both currencies are the same).
+    pub rates: Vec<RateUsed>,
+}
+
+/// A stored rate: `1 base = rate quote` from `on`.
+#[derive(Debug, Clone)]
+struct DatedRate {
+    on: NaiveDate,
+    rate: f64,
+    id: String,
+}
+
+/// Dated exchange rates, each naming both its currencies. A conversion uses, on or
+/// before its date, a direct rate, the inverse of one, or a path through one common
+/// currency; the newest evidence wins, so its meaning never depends on whose file the
+/// rates came from.
 #[derive(Debug, Clone, Default)]
 pub struct RateTable {
-    base: String,
-    rates: HashMap<String, Vec<(NaiveDate, f64)>>,
+    /// Per (base, quote), its rates in date order.
+    pairs: HashMap<(String, String), Vec<DatedRate>>,
+    /// Per currency, the currencies it has a rate with (either way).
+    neighbours: HashMap<String, BTreeSet<String>>,
 }
 
+/// One leg of a conversion: value of one unit, the date of its evidence, the rate used.
+type Leg = (f64, NaiveDate, RateUsed);
+
 impl RateTable {
-    pub fn new(base: &str, mut entries: Vec<(String, NaiveDate, f64)>) -> RateTable {
-        entries.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let mut rates: HashMap<String, Vec<(NaiveDate, f64)>> = HashMap::new();
-        for (currency, on, rate) in entries {
-            rates.entry(currency).or_default().push((on, rate));
+    /// `entries`: (id, base, quote, date, units of quote per unit of base).
+    pub fn new(entries: Vec<(String, String, String, NaiveDate, f64)>) -> RateTable {
+        let mut table = RateTable::default();
+        for (id, base, quote, on, rate) in entries {
+            if base == quote || !rate.is_finite() || rate <= 0.0 {
+                continue;
+            }
+            table
+                .neighbours
+                .entry(base.clone())
+                .or_default()
+                .insert(quote.clone());
+            table
+                .neighbours
+                .entry(quote.clone())
+                .or_default()
+                .insert(base.clone());
+            table
+                .pairs
+                .entry((base, quote))
+                .or_default()
+                .push(DatedRate { on, rate, id });
         }
-        RateTable {
+        for list in table.pairs.values_mut() {
+            list.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
+        }
+        table
+    }
+
+    /// Every date on which some rate starts to apply.
+    fn change_dates(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self
+            .pairs
+            .values()
+            .flat_map(|l| l.iter().map(|r| r.on))
+            .collect();
+        dates.sort();
+        dates.dedup();
+        dates
+    }
+
+    fn latest(&self, base: &str, quote: &str, on: NaiveDate) -> Option<&DatedRate> {
+        let list = self.pairs.get(&(base.to_string(), quote.to_string()))?;
+        let idx = list.partition_point(|r| r.on <= on);
+        (idx > 0).then(|| &list[idx - 1])
+    }
+
+    /// One unit of `from` in `to` by one stored rate, direct or inverse (the newer).
+    fn leg(&self, from: &str, to: &str, on: NaiveDate) -> Option<Leg> {
+        let used = |r: &DatedRate, base: &str, quote: &str, inverse: bool| RateUsed {
+            id: r.id.clone(),
             base: base.to_string(),
-            rates,
+            quote: quote.to_string(),
+            on: r.on,
+            rate: r.rate,
+            inverse,
+        };
+        let direct = self
+            .latest(from, to, on)
+            .map(|r| (r.rate, r.on, used(r, from, to, false)));
+        let inverse = self
+            .latest(to, from, on)
+            .map(|r| (1.0 / r.rate, r.on, used(r, to, from, true)));
+        match (direct, inverse) {
+            (Some(d), Some(i)) => Some(if i.1 > d.1 { i } else { d }),
+            (d, i) => d.or(i),
         }
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
+    /// Value of one unit of `from` in `to` on `on`, with the rates used.
+    fn unit_value(&self, from: &str, to: &str, on: NaiveDate) -> Option<(f64, Vec<RateUsed>)> {
+        if from == to {
+            return Some((1.0, Vec::new()));
+        }
+        if let Some((value, _, rate)) = self.leg(from, to, on) {
+            return Some((value, vec![rate]));
+        }
+        // Through one common currency: the path whose older rate is newest; ties go
+        // to the first currency by code, so every office picks the same path.
+        let (from_n, to_n) = (self.neighbours.get(from)?, self.neighbours.get(to)?);
+        let mut best: Option<(NaiveDate, f64, Vec<RateUsed>)> = None;
+        for via in from_n.intersection(to_n) {
+            let (Some(a), Some(b)) = (self.leg(from, via, on), self.leg(via, to, on)) else {
+                continue;
+            };
+            let evidence = a.1.min(b.1);
+            if best.as_ref().is_none_or(|(d, _, _)| evidence > *d) {
+                best = Some((evidence, a.0 * b.0, vec![a.2, b.2]));
+            }
+        }
+        best.map(|(_, value, rates)| (value, rates))
     }
 
-    /// Base-currency value of one unit of `currency` on `on`, if a rate is known.
-    pub fn rate(&self, currency: &str, on: NaiveDate) -> Option<f64> {
-        if currency == self.base {
-            return Some(1.0);
-        }
-        let list = self.rates.get(currency)?;
-        let idx = list.partition_point(|(d, _)| *d <= on);
-        (idx > 0).then(|| list[idx - 1].1)
+    /// How minor units of `from` become minor units of `to` on a date, if they can.
+    pub fn conversion(&self, from: &str, to: &str, on: NaiveDate) -> Option<Conversion> {
+        let (value, rates) = self.unit_value(from, to, on)?;
+        // Scaled only when the minor units differ, so a rate between two currencies
+        // of two decimals is used exactly as written.
+        let (e_from, e_to) = (exponent(from), exponent(to));
+        let factor = match e_to.cmp(&e_from) {
+            std::cmp::Ordering::Equal => value,
+            std::cmp::Ordering::Greater => value * 10f64.powi((e_to - e_from) as i32),
+            std::cmp::Ordering::Less => value / 10f64.powi((e_from - e_to) as i32),
+        };
+        factor.is_finite().then_some(Conversion { factor, rates })
     }
 
     /// Factor that turns minor units of `from` into minor units of `to` on a date.
     pub fn factor(&self, from: &str, to: &str, on: NaiveDate) -> Option<f64> {
-        if from == to {
-            return Some(1.0);
-        }
-        let value_in_base = self.rate(from, on)?;
-        let to_rate = self.rate(to, on)?;
-        Some(value_in_base / to_rate * scale(to) / scale(from))
+        self.conversion(from, to, on).map(|c| c.factor)
     }
 
     /// Converts an amount, rounding to the nearest minor unit.
     pub fn convert(&self, amount_minor: i64, from: &str, to: &str, on: NaiveDate) -> Option<i64> {
         self.factor(from, to, on)
-            .map(|f| (amount_minor as f64 * f).round() as i64)
+            .and_then(|f| to_minor(amount_minor as f64 * f))
     }
+
+    fn currencies(&self) -> impl Iterator<Item = &String> {
+        self.neighbours.keys()
+    }
+}
+
+/// A converted value rounded to the nearest minor unit: the one rounding of every
+/// figure, applied to each record's contribution so a figure is the exact sum of the
+/// contributions it lists. `None` when the value is not finite or beyond `i64`.
+pub fn to_minor(value: f64) -> Option<i64> {
+    let rounded = value.round();
+    (rounded.is_finite() && rounded.abs() < 9.0e18).then_some(rounded as i64)
 }
 
 /// Dated hourly rates per role.
@@ -181,29 +306,19 @@ pub struct FactorIndex {
 
 impl FactorIndex {
     pub fn new(rates: &RateTable, target: &str) -> FactorIndex {
-        let mut change_dates: Vec<NaiveDate> = rates
-            .rates
-            .get(target)
-            .map(|l| l.iter().map(|(d, _)| *d).collect())
-            .unwrap_or_default();
-        change_dates.push(NaiveDate::MIN);
-        let mut sources: Vec<&String> = rates.rates.keys().collect();
-        let base = rates.base.clone();
-        sources.push(&base);
-        let mut currencies = Vec::new();
-        for source in sources {
-            let mut dates = change_dates.clone();
-            if let Some(list) = rates.rates.get(source) {
-                dates.extend(list.iter().map(|(d, _)| *d));
-            }
-            dates.sort();
-            dates.dedup();
-            let points = dates
-                .into_iter()
-                .map(|d| (key_of(d), rates.factor(source, target, d)))
-                .collect();
-            currencies.push((source.clone(), points));
-        }
+        let mut dates = rates.change_dates();
+        dates.insert(0, NaiveDate::MIN);
+        let currencies = rates
+            .currencies()
+            .filter(|c| c.as_str() != target)
+            .map(|source| {
+                let points = dates
+                    .iter()
+                    .map(|d| (key_of(*d), rates.factor(source, target, *d)))
+                    .collect();
+                (source.clone(), points)
+            })
+            .collect();
         FactorIndex {
             currencies,
             target: target.to_string(),

@@ -65,7 +65,11 @@ impl RecordKind {
                 S::Column,
             ),
             RecordKind::RoleRate => ("role_rate", "t.role || ' ' || t.valid_from", S::None),
-            RecordKind::ExchangeRate => ("exchange_rate", "t.currency || ' ' || t.on_date", S::None),
+            RecordKind::ExchangeRate => (
+                "exchange_rate",
+                "'1 ' || t.currency || ' = ' || t.rate || ' ' || t.quote_currency || ' · ' || t.on_date",
+                S::None,
+            ),
             RecordKind::Project => ("project", "t.name", S::Column),
             RecordKind::Outcome => ("outcome", "t.occurred_on || ' ' || t.description", S::Column),
             RecordKind::Attribution => (
@@ -80,6 +84,107 @@ impl RecordKind {
             label_sql,
             city_scope,
         }
+    }
+}
+
+/// How a numeric field is typed and read (by `numbers`, in the office's format).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberField {
+    /// Minor units of the currency held in the named field.
+    Money(&'static str),
+    /// A plain decimal number.
+    Decimal,
+    /// A whole number up to this bound.
+    Integer(i64),
+    /// Percent, as a number of percent (4.1 for 4.1 %).
+    Percent,
+    /// Percent with two decimals, stored in basis points.
+    PercentBp,
+}
+
+const I32: i64 = i32::MAX as i64;
+
+impl RecordKind {
+    /// The numeric fields of the kind and how each is read from typed text.
+    pub fn number_fields(self) -> &'static [(&'static str, NumberField)] {
+        use NumberField as N;
+        match self {
+            RecordKind::City => &[
+                ("population", N::Integer(100_000_000_000)),
+                ("population_year", N::Integer(I32)),
+                ("latitude", N::Decimal),
+                ("longitude", N::Decimal),
+                ("cdp_account", N::Integer(i64::MAX)),
+            ],
+            RecordKind::Network => &[("founded_year", N::Integer(I32))],
+            RecordKind::Membership => &[("dues_minor", N::Money("dues_currency"))],
+            RecordKind::Thesis | RecordKind::Meeting => &[],
+            RecordKind::CostEntry => &[
+                ("amount_minor", N::Money("currency")),
+                ("hours", N::Decimal),
+            ],
+            RecordKind::RoleRate => &[("hourly_minor", N::Money("currency"))],
+            RecordKind::ExchangeRate => &[("rate", N::Decimal)],
+            RecordKind::Project => &[
+                ("capex_minor", N::Money("capex_currency")),
+                ("baseline_months", N::Integer(I32)),
+                ("actual_months", N::Integer(I32)),
+            ],
+            RecordKind::Outcome => &[
+                ("months_saved", N::Decimal),
+                ("amount_minor", N::Money("currency")),
+                ("committed_minor", N::Money("currency")),
+                ("disbursed_minor", N::Money("currency")),
+                ("interest_rate", N::Percent),
+                ("tenor_years", N::Decimal),
+                ("grace_years", N::Decimal),
+            ],
+            RecordKind::Attribution => &[("share_bp", N::PercentBp)],
+            RecordKind::Metric => &[("year", N::Integer(I32)), ("value", N::Decimal)],
+        }
+    }
+
+    /// Replaces the typed text of each numeric field of `record` by its number, read in
+    /// `format`; empty text is no value. Numbers already given stay as they are.
+    pub fn read_numbers(
+        self,
+        record: &mut serde_json::Map<String, serde_json::Value>,
+        format: crate::numbers::NumberFormat,
+    ) -> Result<()> {
+        use crate::numbers as n;
+        use serde_json::Value;
+        for (field, kind) in self.number_fields() {
+            let Some(Value::String(text)) = record.get(*field) else {
+                continue;
+            };
+            let text = text.clone();
+            if text.trim().is_empty() {
+                record.insert(field.to_string(), Value::Null);
+                continue;
+            }
+            let value = match kind {
+                NumberField::Money(currency_field) => {
+                    let currency = match record.get(*currency_field) {
+                        Some(Value::String(c)) if !c.trim().is_empty() => c.trim().to_uppercase(),
+                        _ => return Err(Error::invalid(*currency_field, "required")),
+                    };
+                    crate::money::check_currency(currency_field, &currency)?;
+                    Value::from(n::read_minor(field, &text, format, &currency)?)
+                }
+                NumberField::Integer(max) => {
+                    let v = n::read_integer(field, &text, format)?;
+                    if v > *max || v < -*max {
+                        return Err(Error::invalid(*field, "too_large"));
+                    }
+                    Value::from(v)
+                }
+                NumberField::Decimal => Value::from(n::read_number(field, &text, format)?),
+                NumberField::Percent => Value::from(n::read_percent(field, &text, format)?),
+                NumberField::PercentBp => Value::from(n::read_percent_bp(field, &text, format)?),
+            };
+            record.insert(field.to_string(), value);
+        }
+        Ok(())
     }
 }
 
@@ -112,6 +217,19 @@ record!(Project, Project);
 record!(Outcome, Outcome);
 record!(Attribution, Attribution);
 record!(Metric, Metric);
+
+// ---- bounds ---------------------------------------------------------------------------
+// Each bound keeps every product and sum the engine makes finite and exact: an amount
+// (MAX_MINOR) times a conversion factor stays far inside f64's exact range per entry,
+// and fourteen million entries sum in i128 without wrapping.
+
+/// Rates are between these (1 VND in BTC-like units is out; 1 IRR in USD is in).
+pub const MIN_RATE: f64 = 1e-9;
+pub const MAX_RATE: f64 = 1e9;
+/// Largest hourly rate, in minor units (a hundred million an hour).
+pub const MAX_HOURLY_MINOR: i64 = 10_000_000_000;
+/// Most hours one cost entry may record.
+pub const MAX_HOURS: f64 = 100_000.0;
 
 // ---- small rule helpers ------------------------------------------------------------
 
@@ -257,8 +375,8 @@ impl CostEntry {
         if self.category.is_time() {
             non_negative("hours", self.hours)?;
             match self.hours {
-                Some(h) if h > 0.0 && h <= 100_000.0 => {}
-                Some(h) if h > 100_000.0 => return Err(Error::invalid("hours", "too_large")),
+                Some(h) if h > 0.0 && h <= MAX_HOURS => {}
+                Some(h) if h > MAX_HOURS => return Err(Error::invalid("hours", "too_large")),
                 _ => return Err(Error::invalid("hours", "required")),
             }
             required("role", self.role.as_deref().unwrap_or(""))?;
@@ -281,6 +399,9 @@ impl CostEntry {
 impl RoleRate {
     fn check(&self, _: &Store) -> Result<()> {
         required("role", &self.role)?;
+        if self.hourly_minor > MAX_HOURLY_MINOR {
+            return Err(Error::invalid("hourly_minor", "too_large"));
+        }
         not_before("valid_to", &self.valid_from, &self.valid_to)
     }
 }
@@ -290,7 +411,18 @@ impl ExchangeRate {
         if !self.rate.is_finite() || self.rate <= 0.0 {
             return Err(Error::invalid("rate", "must_be_positive"));
         }
-        if store.rate_exists_other_than(&self.currency, self.on_date, &self.meta.id)? {
+        if !(MIN_RATE..=MAX_RATE).contains(&self.rate) {
+            return Err(Error::invalid("rate", "out_of_range"));
+        }
+        if self.currency == self.quote_currency {
+            return Err(Error::invalid("quote_currency", "same_currency"));
+        }
+        if store.rate_exists_other_than(
+            &self.currency,
+            &self.quote_currency,
+            self.on_date,
+            &self.meta.id,
+        )? {
             return Err(Error::invalid("on_date", "duplicate"));
         }
         Ok(())

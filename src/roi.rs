@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::format::{self, Lang};
 use crate::model::{CostCategory, FinancingStatus, MembershipRole, MembershipStatus, OutcomeKind};
-use crate::store::roi::{AttributedOutcome, MeetingCounts, ThesisInfo};
+use crate::store::roi::{AttributedOutcome, CostAggregate, MeetingCounts, ThesisInfo};
 use crate::store::Store;
 
 /// Outcomes older than this, before the period's end, no longer count as delivering.
@@ -140,28 +140,86 @@ impl CategoryCosts {
         }
     }
 
-    pub fn total(&self) -> i64 {
-        CostCategory::ALL.iter().map(|c| self.get(*c)).sum()
+    /// The sum of the categories; `None` beyond `i64`.
+    pub fn total(&self) -> Option<i64> {
+        CostCategory::ALL
+            .iter()
+            .try_fold(0i64, |sum, c| sum.checked_add(self.get(*c)))
     }
 
-    fn add(&mut self, other: &CategoryCosts) {
+    fn add(&mut self, other: &CategoryCosts) -> Result<()> {
         for c in CostCategory::ALL {
-            *self.slot(*c) += other.get(*c);
+            *self.slot(*c) = checked(i128::from(self.get(*c)) + i128::from(other.get(*c)))?;
+        }
+        Ok(())
+    }
+
+    fn from_sums(sums: &[i128; 6]) -> Result<CategoryCosts> {
+        let mut costs = CategoryCosts::default();
+        for (i, c) in CostCategory::ALL.iter().enumerate() {
+            *costs.slot(*c) = checked(sums[i])?;
+        }
+        Ok(costs)
+    }
+}
+
+/// A sum as a figure: sums are made in `i128`, which no ledger can wrap, and a figure
+/// beyond `i64` is an explicit error rather than a wrapped or clamped number.
+pub(crate) fn checked(sum: i128) -> Result<i64> {
+    i64::try_from(sum).map_err(|_| Error::Overflow(sum.to_string()))
+}
+
+/// Costs of a city not tied to any membership: its general international work.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct GeneralCosts {
+    pub city_id: String,
+    pub city_name: String,
+    pub cost: CategoryCosts,
+    #[ts(type = "number")]
+    pub cost_total_minor: i64,
+    pub staff_hours: f64,
+    pub officials_hours: f64,
+}
+
+/// Something the figures could not take into account, or took in a way to know.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RoiWarning {
+    /// `missing_exchange_rate`, `missing_role_rate`, `shares_over_100` (the shares
+    /// were scaled down in proportion), `costs_of_deleted_membership` (counted as
+    /// general work) or `value_out_of_range` (left out).
+    pub code: String,
+    /// The currency, role, outcome or membership concerned.
+    pub subject: String,
+    pub on: Option<NaiveDate>,
+    /// What the subject is, for people (an outcome's description); may be empty.
+    #[serde(default)]
+    pub label: String,
+    /// The records involved (the memberships sharing an outcome), for people.
+    #[serde(default)]
+    pub related: Vec<String>,
+}
+
+impl RoiWarning {
+    fn new(code: &str, subject: impl Into<String>, on: Option<NaiveDate>) -> RoiWarning {
+        RoiWarning {
+            code: code.into(),
+            subject: subject.into(),
+            on,
+            label: String::new(),
+            related: Vec::new(),
         }
     }
 }
 
-/// Something the figures could not take into account.
-#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct RoiWarning {
-    /// `missing_exchange_rate`, `missing_role_rate` or `shares_over_100`.
-    pub code: String,
-    /// The currency, role or outcome concerned.
-    pub subject: String,
-    pub on: Option<NaiveDate>,
-}
-
 impl RoiWarning {
+    fn label_or_subject(&self) -> &str {
+        if self.label.is_empty() {
+            &self.subject
+        } else {
+            &self.label
+        }
+    }
+
     pub fn text(&self, lang: Lang) -> String {
         let on = self.on.map(|d| format::date(d, lang)).unwrap_or_default();
         match (self.code.as_str(), lang) {
@@ -177,13 +235,31 @@ impl RoiWarning {
             ("missing_role_rate", Lang::En) => {
                 format!("No hourly rate for “{}” on {on}", self.subject)
             }
-            (_, Lang::Es) => format!(
-                "Las participaciones del resultado «{}» suman más de 100 %",
+            ("costs_of_deleted_membership", Lang::Es) => format!(
+                "Costos de una membresía en la papelera ({}) se cuentan como trabajo internacional general",
                 self.subject
             ),
-            (_, Lang::En) => format!(
-                "Shares of outcome “{}” add up to more than 100 %",
+            ("costs_of_deleted_membership", Lang::En) => format!(
+                "Costs of a membership in the trash ({}) are counted as general international work",
                 self.subject
+            ),
+            ("value_out_of_range", Lang::Es) => format!(
+                "{} costo(s) con un valor fuera de rango quedan fuera de los totales",
+                self.subject
+            ),
+            ("value_out_of_range", Lang::En) => format!(
+                "{} cost(s) with a value out of range are left out of the totals",
+                self.subject
+            ),
+            (_, Lang::Es) => format!(
+                "Las participaciones del resultado «{}» suman más de 100 %; se cuentan en proporción entre {}",
+                self.label_or_subject(),
+                self.related.join(", ")
+            ),
+            (_, Lang::En) => format!(
+                "Shares of outcome “{}” add up to more than 100 %; counted in proportion among {}",
+                self.label_or_subject(),
+                self.related.join(", ")
             ),
         }
     }
@@ -253,9 +329,10 @@ pub struct RoiRollUp {
     pub cost: CategoryCosts,
     #[ts(type = "number")]
     pub cost_total_minor: i64,
-    /// Costs of the city not tied to any membership (city roll-ups only).
+    /// Costs not tied to any membership (general international work), already in
+    /// `cost` and `cost_total_minor` (city roll-ups and the totals; zero per network).
     #[ts(type = "number")]
-    pub unassigned_cost_minor: i64,
+    pub general_cost_minor: i64,
     pub staff_hours: f64,
     pub officials_hours: f64,
     #[ts(type = "number")]
@@ -280,6 +357,8 @@ pub struct RoiReport {
     pub by_network: Vec<RoiRollUp>,
     pub by_city: Vec<RoiRollUp>,
     pub totals: RoiRollUp,
+    /// Per city, its costs not tied to a membership ("general international work").
+    pub general: Vec<GeneralCosts>,
     pub warnings: Vec<RoiWarning>,
     /// Newest write in the file (UTC milliseconds).
     #[ts(type = "number")]
@@ -298,6 +377,11 @@ fn window_start(to: NaiveDate) -> NaiveDate {
 /// Computes the report. Missing rates become warnings; the amounts they concern are
 /// left out of the totals rather than counted as zero silently.
 pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
+    // The reasons write amounts the office's way.
+    format::with_number_format(store.office().number_format, || compute_in(store, query))
+}
+
+fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     if query.to < query.from {
         return Err(Error::invalid("to", "end_before_start"));
     }
@@ -321,67 +405,116 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
 
     let mut warnings: Vec<RoiWarning> = Vec::new();
     for (currency, on) in &missing.exchange {
-        warnings.push(RoiWarning {
-            code: "missing_exchange_rate".into(),
-            subject: currency.clone(),
-            on: Some(*on),
-        });
+        warnings.push(RoiWarning::new(
+            "missing_exchange_rate",
+            currency,
+            Some(*on),
+        ));
     }
     for (role, on) in &missing.role {
-        warnings.push(RoiWarning {
-            code: "missing_role_rate".into(),
-            subject: role.clone(),
-            on: Some(*on),
-        });
+        warnings.push(RoiWarning::new("missing_role_rate", role, Some(*on)));
+    }
+    if missing.out_of_range > 0 {
+        warnings.push(RoiWarning::new(
+            "value_out_of_range",
+            missing.out_of_range.to_string(),
+            None,
+        ));
     }
 
-    let mut cost_by_membership: HashMap<&str, (CategoryCosts, f64, f64, Option<NaiveDate>)> =
-        HashMap::new();
-    let mut unassigned_by_city: HashMap<&str, i64> = HashMap::new();
-    for agg in &costs {
-        let minor = agg.value_minor.round() as i64;
-        match &agg.membership_id {
-            Some(m) => {
-                let entry = cost_by_membership.entry(m.as_str()).or_default();
-                *entry.0.slot(agg.category) += minor;
-                match agg.category {
-                    CostCategory::StaffTime => entry.1 += agg.hours,
-                    CostCategory::OfficialsTime => entry.2 += agg.hours,
-                    _ => {}
-                }
-                entry.3 = match (entry.3, agg.first_on) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+    /// Running sums of one membership's or one city's general costs.
+    #[derive(Default)]
+    struct CostSums {
+        values: [i128; 6],
+        staff_hours: f64,
+        officials_hours: f64,
+        first_on: Option<NaiveDate>,
+    }
+    impl CostSums {
+        fn add(&mut self, agg: &CostAggregate) {
+            let i = CostCategory::ALL
+                .iter()
+                .position(|c| *c == agg.category)
+                .unwrap_or(0);
+            self.values[i] += agg.value_minor;
+            match agg.category {
+                CostCategory::StaffTime => self.staff_hours += agg.hours,
+                CostCategory::OfficialsTime => self.officials_hours += agg.hours,
+                _ => {}
             }
-            None => *unassigned_by_city.entry(agg.city_id.as_str()).or_default() += minor,
+            self.first_on = match (self.first_on, agg.first_on) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    let live: std::collections::HashSet<&str> = memberships.iter().map(|m| m.id.as_str()).collect();
+    let mut cost_by_membership: HashMap<&str, CostSums> = HashMap::new();
+    let mut general_by_city: HashMap<&str, CostSums> = HashMap::new();
+    for agg in &costs {
+        match agg.membership_id.as_deref() {
+            Some(m) if live.contains(m) => cost_by_membership.entry(m).or_default().add(agg),
+            other => {
+                // A cost whose membership is in the trash (a merge can bring one) is
+                // still money spent: it counts as general work, and is said.
+                if let Some(m) = other {
+                    warnings.push(RoiWarning::new("costs_of_deleted_membership", m, None));
+                }
+                general_by_city
+                    .entry(agg.city_id.as_str())
+                    .or_default()
+                    .add(agg);
+            }
         }
     }
 
     let mut outcomes_by_membership: HashMap<&str, Vec<&AttributedOutcome>> = HashMap::new();
+    let mut over_shared: Vec<&AttributedOutcome> = Vec::new();
     for o in &outcomes {
         outcomes_by_membership
             .entry(o.membership_id.as_str())
             .or_default()
             .push(o);
-        if o.total_share_bp > 10_000
-            && !warnings
-                .iter()
-                .any(|w| w.code == "shares_over_100" && w.subject == o.outcome_id)
-        {
-            warnings.push(RoiWarning {
-                code: "shares_over_100".into(),
-                subject: o.outcome_id.clone(),
-                on: Some(o.occurred_on),
+        if o.total_share_bp > 10_000 {
+            over_shared.push(o);
+        }
+    }
+    if !over_shared.is_empty() {
+        let names: HashMap<&str, String> = memberships
+            .iter()
+            .map(|m| {
+                (
+                    m.id.as_str(),
+                    format!("{} · {}", m.city_name, m.network_acronym),
+                )
+            })
+            .collect();
+        let mut by_outcome: std::collections::BTreeMap<&str, RoiWarning> = Default::default();
+        for o in over_shared {
+            let w = by_outcome.entry(o.outcome_id.as_str()).or_insert_with(|| {
+                RoiWarning::new("shares_over_100", &o.outcome_id, Some(o.occurred_on))
             });
+            w.related.push(
+                names
+                    .get(o.membership_id.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| o.membership_id.clone()),
+            );
+        }
+        for (id, mut w) in by_outcome {
+            w.label = store.label_of(crate::records::RecordKind::Outcome, id)?;
+            w.related.sort();
+            warnings.push(w);
         }
     }
 
     let recent_from = window_start(query.to);
     let mut rows = Vec::with_capacity(memberships.len());
     for m in &memberships {
-        let (cost, staff_hours, officials_hours, first_cost_on) =
-            cost_by_membership.remove(m.id.as_str()).unwrap_or_default();
+        let sums = cost_by_membership.remove(m.id.as_str()).unwrap_or_default();
+        let cost = CategoryCosts::from_sums(&sums.values)?;
+        let (staff_hours, officials_hours, first_cost_on) =
+            (sums.staff_hours, sums.officials_hours, sums.first_on);
         let attributed = outcomes_by_membership
             .get(m.id.as_str())
             .map(Vec::as_slice)
@@ -401,7 +534,9 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             Some(_) => ThesisStatus::Open,
         };
         let current_thesis = thesis.filter(|t| !t.reviewed);
-        let cost_total = cost.total();
+        let cost_total = cost.total().ok_or_else(|| Error::Overflow(m.id.clone()))?;
+        let committed = checked(row_figures.committed)?;
+        let disbursed = checked(row_figures.disbursed)?;
         let facts = Facts {
             query,
             membership_status: m.status,
@@ -436,15 +571,15 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             cost,
             staff_hours,
             officials_hours,
-            financing_committed_minor: row_figures.committed.round() as i64,
-            financing_disbursed_minor: row_figures.disbursed.round() as i64,
+            financing_committed_minor: committed,
+            financing_disbursed_minor: disbursed,
             months_saved: row_figures.months_saved,
             policies_transferred: row_figures.policies,
             outcomes: row_figures.count,
             meetings_held: meeting.held,
             meetings_with_ask: meeting.with_ask,
             asks_achieved: meeting.asks_achieved,
-            leverage: leverage(row_figures.committed.round() as i64, cost_total),
+            leverage: leverage(committed, cost_total),
             classification,
             reason_es,
             reason_en,
@@ -460,6 +595,23 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     warnings.sort();
     warnings.dedup();
 
+    let city_names = store.labels(crate::records::RecordKind::City)?;
+    let mut general = Vec::with_capacity(general_by_city.len());
+    for (city_id, sums) in general_by_city {
+        let cost = CategoryCosts::from_sums(&sums.values)?;
+        general.push(GeneralCosts {
+            city_id: city_id.to_string(),
+            city_name: city_names.get(city_id).cloned().unwrap_or_default(),
+            cost_total_minor: cost
+                .total()
+                .ok_or_else(|| Error::Overflow(city_id.to_string()))?,
+            cost,
+            staff_hours: sums.staff_hours,
+            officials_hours: sums.officials_hours,
+        });
+    }
+    general.sort_by(|a, b| (&a.city_name, &a.city_id).cmp(&(&b.city_name, &b.city_id)));
+
     let by_network = roll_up(
         &rows,
         |r| {
@@ -468,30 +620,32 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
                 format!("{} — {}", r.network_acronym, r.network_name),
             )
         },
-        &HashMap::new(),
-    );
-    let unassigned: HashMap<String, i64> = unassigned_by_city
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    let by_city = roll_up(
+        &[],
+        |_| None,
+    )?;
+    let mut by_city = roll_up(
         &rows,
         |r| (r.city_id.clone(), r.city_name.clone()),
-        &unassigned,
-    );
-    let all_unassigned: HashMap<String, i64> = [(String::new(), unassigned.values().sum())]
-        .into_iter()
-        .collect();
-    let totals = roll_up(&rows, |_| (String::new(), String::new()), &all_unassigned)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| empty_roll_up(String::new(), String::new(), all_unassigned[""]));
+        &general,
+        |g| Some((g.city_id.clone(), g.city_name.clone())),
+    )?;
+    by_city.sort_by(|a, b| (&a.label, &a.id).cmp(&(&b.label, &b.id)));
+    let totals = roll_up(
+        &rows,
+        |_| (String::new(), String::new()),
+        &general,
+        |_| Some((String::new(), String::new())),
+    )?
+    .into_iter()
+    .next()
+    .unwrap_or_else(|| empty_roll_up(String::new(), String::new()));
     Ok(RoiReport {
         query: query.clone(),
         rows,
         by_network,
         by_city,
         totals,
+        general,
         warnings,
         data_stamp: store.data_stamp()?,
     })
@@ -499,8 +653,8 @@ pub fn compute(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
 
 #[derive(Default)]
 struct OutcomeFigures {
-    committed: f64,
-    disbursed: f64,
+    committed: i128,
+    disbursed: i128,
     months_saved: f64,
     policies: f64,
     count: i64,
@@ -516,27 +670,39 @@ impl OutcomeFigures {
     ) {
         self.count += 1;
         match o.kind {
-            OutcomeKind::Acceleration => {
-                self.months_saved += o.months_saved.unwrap_or(0.0) * o.share
-            }
+            OutcomeKind::Acceleration => self.months_saved += months_credit(o),
             OutcomeKind::PolicyTransfer => self.policies += o.share,
             OutcomeKind::Financing => match financing_credit(o, currency, rates) {
                 FinancingCredit::Amounts {
                     committed,
                     disbursed,
                 } => {
-                    self.committed += committed;
-                    self.disbursed += disbursed;
+                    let (c, d) = (
+                        crate::money::to_minor(committed),
+                        crate::money::to_minor(disbursed),
+                    );
+                    match (c, d) {
+                        (Some(c), Some(d)) => {
+                            self.committed += i128::from(c);
+                            self.disbursed += i128::from(d);
+                        }
+                        _ => warnings.push(RoiWarning::new("value_out_of_range", "1", None)),
+                    }
                 }
                 FinancingCredit::NoCurrency => {}
-                FinancingCredit::MissingRate(from) => warnings.push(RoiWarning {
-                    code: "missing_exchange_rate".into(),
-                    subject: from,
-                    on: Some(o.occurred_on),
-                }),
+                FinancingCredit::MissingRate(from) => warnings.push(RoiWarning::new(
+                    "missing_exchange_rate",
+                    from,
+                    Some(o.occurred_on),
+                )),
             },
         }
     }
+}
+
+/// Months saved credited to one attribution: the outcome's months times its share.
+pub fn months_credit(o: &AttributedOutcome) -> f64 {
+    o.months_saved.unwrap_or(0.0) * o.share
 }
 
 /// What one attribution of a financing outcome credits to its membership.
@@ -559,15 +725,7 @@ pub fn financing_credit(
     currency: &str,
     rates: &crate::money::RateTable,
 ) -> FinancingCredit {
-    let amount = o.amount_minor.unwrap_or(0);
-    let committed = o.committed_minor.unwrap_or(match o.financing_status {
-        Some(FinancingStatus::Committed | FinancingStatus::Disbursed) => amount,
-        _ => 0,
-    });
-    let disbursed = o.disbursed_minor.unwrap_or(match o.financing_status {
-        Some(FinancingStatus::Disbursed) => committed,
-        _ => 0,
-    });
+    let (committed, disbursed) = financing_amounts(o);
     let Some(from) = o.currency.as_deref() else {
         return FinancingCredit::NoCurrency;
     };
@@ -578,6 +736,21 @@ pub fn financing_credit(
         },
         None => FinancingCredit::MissingRate(from.to_string()),
     }
+}
+
+/// Committed and disbursed amounts of a financing outcome in its own currency, before
+/// share and conversion.
+pub fn financing_amounts(o: &AttributedOutcome) -> (i64, i64) {
+    let amount = o.amount_minor.unwrap_or(0);
+    let committed = o.committed_minor.unwrap_or(match o.financing_status {
+        Some(FinancingStatus::Committed | FinancingStatus::Disbursed) => amount,
+        _ => 0,
+    });
+    let disbursed = o.disbursed_minor.unwrap_or(match o.financing_status {
+        Some(FinancingStatus::Disbursed) => committed,
+        _ => 0,
+    });
+    (committed, disbursed)
 }
 
 struct Facts<'a> {
@@ -704,14 +877,14 @@ fn classify(f: &Facts) -> (Classification, String, String) {
     )
 }
 
-fn empty_roll_up(id: String, label: String, unassigned: i64) -> RoiRollUp {
+fn empty_roll_up(id: String, label: String) -> RoiRollUp {
     RoiRollUp {
         id,
         label,
         memberships: 0,
         cost: CategoryCosts::default(),
         cost_total_minor: 0,
-        unassigned_cost_minor: unassigned,
+        general_cost_minor: 0,
         staff_hours: 0.0,
         officials_hours: 0.0,
         financing_committed_minor: 0,
@@ -728,26 +901,52 @@ fn empty_roll_up(id: String, label: String, unassigned: i64) -> RoiRollUp {
     }
 }
 
+/// Groups rows (and general costs, where `general_key` places them) into roll-ups,
+/// in the order their keys first appear.
 fn roll_up(
     rows: &[RoiRow],
     key: impl Fn(&RoiRow) -> (String, String),
-    unassigned: &HashMap<String, i64>,
-) -> Vec<RoiRollUp> {
+    general: &[GeneralCosts],
+    general_key: impl Fn(&GeneralCosts) -> Option<(String, String)>,
+) -> Result<Vec<RoiRollUp>> {
+    let add = |a: i64, b: i64| checked(i128::from(a) + i128::from(b));
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, RoiRollUp> = HashMap::new();
+    let mut group_of = |id: String, label: String| -> String {
+        groups.entry(id.clone()).or_insert_with(|| {
+            order.push(id.clone());
+            empty_roll_up(id.clone(), label)
+        });
+        id
+    };
+    let mut keyed_rows = Vec::with_capacity(rows.len());
     for row in rows {
         let (id, label) = key(row);
-        let group = groups.entry(id.clone()).or_insert_with(|| {
-            order.push(id.clone());
-            empty_roll_up(id.clone(), label, unassigned.get(&id).copied().unwrap_or(0))
-        });
+        keyed_rows.push((group_of(id, label), row));
+    }
+    let mut keyed_general = Vec::new();
+    for g in general {
+        if let Some((id, label)) = general_key(g) {
+            keyed_general.push((group_of(id, label), g));
+        }
+    }
+    for (id, row) in keyed_rows {
+        let Some(group) = groups.get_mut(&id) else {
+            continue;
+        };
         group.memberships += 1;
-        group.cost.add(&row.cost);
-        group.cost_total_minor += row.cost_total_minor;
+        group.cost.add(&row.cost)?;
+        group.cost_total_minor = add(group.cost_total_minor, row.cost_total_minor)?;
         group.staff_hours += row.staff_hours;
         group.officials_hours += row.officials_hours;
-        group.financing_committed_minor += row.financing_committed_minor;
-        group.financing_disbursed_minor += row.financing_disbursed_minor;
+        group.financing_committed_minor = add(
+            group.financing_committed_minor,
+            row.financing_committed_minor,
+        )?;
+        group.financing_disbursed_minor = add(
+            group.financing_disbursed_minor,
+            row.financing_disbursed_minor,
+        )?;
         group.months_saved += row.months_saved;
         group.policies_transferred += row.policies_transferred;
         group.meetings_held += row.meetings_held;
@@ -759,14 +958,24 @@ fn roll_up(
             Classification::Inactive => &mut group.inactive,
         } += 1;
     }
-    order
+    for (id, g) in keyed_general {
+        let Some(group) = groups.get_mut(&id) else {
+            continue;
+        };
+        group.cost.add(&g.cost)?;
+        group.cost_total_minor = add(group.cost_total_minor, g.cost_total_minor)?;
+        group.general_cost_minor = add(group.general_cost_minor, g.cost_total_minor)?;
+        group.staff_hours += g.staff_hours;
+        group.officials_hours += g.officials_hours;
+    }
+    Ok(order
         .into_iter()
         .filter_map(|id| groups.remove(&id))
         .map(|mut g| {
             g.leverage = leverage(g.financing_committed_minor, g.cost_total_minor);
             g
         })
-        .collect()
+        .collect())
 }
 
 /// What the dashboard shows beside the report.

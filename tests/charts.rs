@@ -580,7 +580,7 @@ fn chart_kinds_use_their_kebab_case_names() {
 #[test]
 fn thirty_networks_each_get_a_readable_row() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = cabildo::generate::generate(&dir.path().join("gen.cabildo"), 3, 7, |_| {})
+    let store = cabildo::generate::generate(&dir.path().join("gen.cabildo"), 3, 7, "MXN", |_| {})
         .expect("generated database");
     let query = RoiQuery {
         from: NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"),

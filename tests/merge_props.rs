@@ -190,7 +190,7 @@ fn apply(store: &mut Store, edit: &Edit) {
         Edit::Delete(k, p) => {
             let kind = EDITED_KINDS[*k as usize % EDITED_KINDS.len()];
             match pick(&live_ids(store, kind), *p) {
-                Some(id) => store.delete(kind, &id),
+                Some(id) => store.delete(kind, &id).map(|_| ()),
                 None => Ok(()),
             }
         }
@@ -525,6 +525,7 @@ fn the_local_clock_moves_past_the_newest_stamp_received() {
             updated_at: ahead,
             updated_by: office_id(2),
             deleted: false,
+            trashed_with: None,
         },
         ..city("Tijuana")
     })

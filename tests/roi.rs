@@ -479,12 +479,13 @@ fn rows_roll_up_per_network_and_per_city_and_general_costs_stay_with_the_city() 
         (2, 150_00)
     );
     let villa = report.by_city.iter().find(|c| c.id == city).expect("city");
+    // General international work counts in the city's and the overall totals.
     assert_eq!(
-        (villa.cost_total_minor, villa.unassigned_cost_minor),
-        (100_00, 7_00)
+        (villa.cost_total_minor, villa.general_cost_minor),
+        (107_00, 7_00)
     );
-    assert_eq!(report.totals.cost_total_minor, 150_00);
-    assert_eq!(report.totals.unassigned_cost_minor, 7_00);
+    assert_eq!(report.totals.cost_total_minor, 157_00);
+    assert_eq!(report.totals.general_cost_minor, 7_00);
 
     let mut one_city = query("2025-01-01", "2025-12-31");
     one_city.city_id = Some(other.clone());

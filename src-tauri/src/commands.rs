@@ -7,10 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use cabildo::explain::Explanation;
 use cabildo::model::City;
 use cabildo::portfolio::PortfolioCounts;
 use cabildo::roi::{Dashboard, RoiQuery};
-use cabildo::store::TrashItem;
+use cabildo::store::{KindCount, TrashItem};
 use cabildo::{Office, RecordKind, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -270,9 +271,10 @@ pub async fn office_set(
     name: String,
     reporting_currency: String,
     language: String,
+    number_format: cabildo::numbers::NumberFormat,
 ) -> Result<Office, CommandError> {
     run_on_store(state.store(), move |s| {
-        s.set_office(&name, &reporting_currency, &language)
+        s.set_office(&name, &reporting_currency, &language, number_format)
     })
     .await
 }
@@ -309,13 +311,23 @@ pub async fn record_save(
     run_on_store(state.store(), move |s| s.save_json(kind, record)).await
 }
 
-/// Moves a record to the trash.
+/// What deleting a record would take to the trash with it, per kind.
+#[tauri::command]
+pub async fn record_delete_preview(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    id: String,
+) -> Result<Vec<KindCount>, CommandError> {
+    run_on_store(state.store(), move |s| s.delete_preview(kind, &id)).await
+}
+
+/// Moves a record to the trash, with the records that depend on it.
 #[tauri::command]
 pub async fn record_delete(
     state: State<'_, AppState>,
     kind: RecordKind,
     id: String,
-) -> Result<(), CommandError> {
+) -> Result<Vec<KindCount>, CommandError> {
     run_on_store(state.store(), move |s| s.delete(kind, &id)).await
 }
 
@@ -348,6 +360,43 @@ pub async fn dashboard(
             RoiQuery::office_default(s, city_id, chrono::Local::now().date_naive())
         });
         cabildo::roi::dashboard(s, &query)
+    })
+    .await
+}
+
+/// The records behind one figure of a dashboard row (`membership_id` None: the
+/// general international work of the query's city).
+#[tauri::command]
+pub async fn explain(
+    state: State<'_, AppState>,
+    query: RoiQuery,
+    membership_id: Option<String>,
+    figure: String,
+    lang: cabildo::format::Lang,
+) -> Result<Explanation, CommandError> {
+    run_on_store(state.store(), move |s| {
+        let figure = cabildo::explain::Figure::parse(&figure)?;
+        cabildo::explain::explain(s, &query, membership_id.as_deref(), figure, lang)
+    })
+    .await
+}
+
+/// Writes the records behind a figure as CSV (`.csv` added when missing).
+#[tauri::command]
+pub async fn explain_csv(
+    state: State<'_, AppState>,
+    path: String,
+    query: RoiQuery,
+    membership_id: Option<String>,
+    figure: String,
+    lang: cabildo::format::Lang,
+) -> Result<String, CommandError> {
+    let path = crate::exchange::with_extension(&path, "csv")?;
+    run_on_store(state.store(), move |s| {
+        let figure = cabildo::explain::Figure::parse(&figure)?;
+        let e = cabildo::explain::explain(s, &query, membership_id.as_deref(), figure, lang)?;
+        cabildo::exchange::export::write_explanation_csv(&e, &path, lang)?;
+        Ok(path.to_string_lossy().into_owned())
     })
     .await
 }

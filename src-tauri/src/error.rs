@@ -16,6 +16,10 @@ pub struct CommandError {
     /// the UI can show the error next to it. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// What a rule's text shows of the value (e.g. the number written the
+    /// office's way); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl CommandError {
@@ -24,6 +28,7 @@ impl CommandError {
             code: code.into(),
             message: message.into(),
             field: None,
+            detail: None,
         }
     }
 }
@@ -61,6 +66,7 @@ impl From<cabildo::Error> for CommandError {
             code: payload.code,
             message: payload.message,
             field: payload.field,
+            detail: payload.detail,
         }
     }
 }

@@ -91,7 +91,7 @@ fn chosen(path: &str) -> Result<PathBuf, CommandError> {
 }
 
 /// The path with `extension` added when the name has another or none.
-fn with_extension(path: &str, extension: &str) -> Result<PathBuf, CommandError> {
+pub(crate) fn with_extension(path: &str, extension: &str) -> Result<PathBuf, CommandError> {
     let path = chosen(path)?;
     let matches = path
         .extension()

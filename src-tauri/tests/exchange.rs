@@ -35,7 +35,7 @@ fn a_second_office_file_is_planned_then_merged() {
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let (_app, webview, _local) = open_demo("local.cabildo");
     let other = data_dir().join("other-office.cabildo");
-    cabildo::generate::generate(&other, 2, 7, |_| {}).expect("second office");
+    cabildo::generate::generate(&other, 2, 7, "MXN", |_| {}).expect("second office");
 
     let plan = ok(&webview, "merge_plan", json!({ "path": other }));
     let new = plan["totals"]["new"].as_u64().expect("new count");
@@ -159,7 +159,7 @@ fn files_opened_with_the_app_wait_in_order_and_skip_the_open_database() {
 
     let first = data_dir().join("from-mayor.cabildo");
     let second = data_dir().join("from-environment.cabildo");
-    cabildo::generate::generate(&first, 1, 21, |_| {}).expect("first office");
+    cabildo::generate::generate(&first, 1, 21, "MXN", |_| {}).expect("first office");
     // A second launch hands over: its own database (skipped), two received
     // files (the second named twice, queued once), relative to its folder.
     cabildo_app::hand_over(

@@ -268,16 +268,72 @@ fn the_office_is_renamed_and_a_bad_currency_is_refused() {
     let office = ok(
         &webview,
         "office_set",
-        json!({ "name": "Oficina", "reportingCurrency": "USD", "language": "en" }),
+        json!({ "name": "Oficina", "reportingCurrency": "USD", "language": "en", "numberFormat": "point_comma" }),
     );
     assert_eq!(office["reporting_currency"], "USD");
+    assert_eq!(office["number_format"], "point_comma");
     let e = err(
         &webview,
         "office_set",
-        json!({ "name": "Oficina", "reportingCurrency": "XYZ", "language": "en" }),
+        json!({ "name": "Oficina", "reportingCurrency": "XYZ", "language": "en", "numberFormat": "comma_point" }),
     );
     assert_eq!(e.code, "invalid.unknown_currency");
     assert_eq!(e.field.as_deref(), Some("reporting_currency"));
+}
+
+#[test]
+fn a_deletion_is_previewed_and_a_figure_opens_to_its_records_through_the_shell() {
+    let (_app, webview) = app();
+    let city = new_database(&webview, "explain.cabildo");
+    let networks = ok(&webview, "records_list", json!({ "kind": "network" }));
+    let network = networks.as_array().expect("networks")[0]["id"].clone();
+    let m = ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "membership", "record": { "city_id": city, "network_id": network, "joined_on": null,
+            "ended_on": null, "status": "active", "role": "member", "focal_point": null, "renewal_on": null,
+            "dues_minor": null, "dues_currency": null, "core": false, "notes": null } }),
+    )["id"]
+        .clone();
+    // The amount as typed; the core reads it by the office's format.
+    ok(
+        &webview,
+        "record_save",
+        json!({ "kind": "cost_entry", "record": { "city_id": city, "membership_id": m, "meeting_id": null,
+            "spent_on": "2026-01-15", "category": "travel", "amount_minor": "1,500.50", "currency": "MXN",
+            "hours": null, "role": null, "description": "Vuelo" } }),
+    );
+    let query =
+        json!({ "from": "2026-01-01", "to": "2026-12-31", "currency": "MXN", "city_id": null });
+    let e = ok(
+        &webview,
+        "explain",
+        json!({ "query": query, "membershipId": m, "figure": "cost_total", "lang": "es" }),
+    );
+    assert_eq!(e["total_minor"], 150050);
+    assert_eq!(e["contributions"].as_array().expect("list").len(), 1);
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("cost");
+    let written = ok(
+        &webview,
+        "explain_csv",
+        json!({ "path": out, "query": query, "membershipId": m, "figure": "cost_total", "lang": "en" }),
+    );
+    let text = std::fs::read_to_string(written.as_str().expect("path")).expect("csv");
+    assert!(text.contains("1500.50"), "{text}");
+
+    let preview = ok(
+        &webview,
+        "record_delete_preview",
+        json!({ "kind": "membership", "id": m }),
+    );
+    assert_eq!(preview, json!([{ "kind": "cost_entry", "count": 1 }]));
+    let gone = ok(
+        &webview,
+        "record_delete",
+        json!({ "kind": "membership", "id": m }),
+    );
+    assert_eq!(gone, preview);
 }
 
 #[test]

@@ -48,12 +48,32 @@ enum Command {
         cities: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The office's base currency (its reporting currency; rates are quoted in it).
+        #[arg(long, default_value = "MXN")]
+        currency: String,
         #[arg(long)]
         force: bool,
     },
     /// The ROI rows per membership for a period.
     Summary {
         file: PathBuf,
+        #[command(flatten)]
+        query: QueryArgs,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// The records behind one figure of a summary row, each with what it contributes.
+    Explain {
+        file: PathBuf,
+        /// The membership's id, or `general` for the costs tied to no membership.
+        #[arg(long)]
+        membership: String,
+        /// A figure of the row: cost_total, cost.travel, staff_hours,
+        /// financing_committed, financing_disbursed, months_saved, policies_transferred…
+        #[arg(long)]
+        figure: String,
         #[command(flatten)]
         query: QueryArgs,
         #[arg(long)]
@@ -193,11 +213,12 @@ fn run(command: Command) -> Result<()> {
             file,
             cities,
             seed,
+            currency,
             force,
         } => {
             refuse_overwrite(&file, force)?;
             let started = std::time::Instant::now();
-            cabildo::generate::generate(&file, cities, seed, |done| {
+            cabildo::generate::generate(&file, cities, seed, &currency, |done| {
                 if done % 100 == 0 {
                     eprintln!("{done} cities");
                 }
@@ -223,6 +244,27 @@ fn run(command: Command) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print_summary(&report, lang);
+            }
+        }
+        Command::Explain {
+            file,
+            membership,
+            figure,
+            query,
+            json,
+            lang,
+        } => {
+            let lang = Lang::parse(&lang)
+                .ok_or_else(|| Error::Argument("--lang must be es or en".into()))?;
+            let figure = cabildo::explain::Figure::parse(&figure)?;
+            let store = open_for_reading(&file)?;
+            let query = roi_query(&store, &query)?;
+            let membership = (membership != "general").then_some(membership.as_str());
+            let e = cabildo::explain::explain(&store, &query, membership, figure, lang)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e)?);
+            } else {
+                print_explanation(&e, lang);
             }
         }
         Command::Networks { file, json } => {
@@ -300,8 +342,47 @@ fn print_summary(report: &roi::RoiReport, lang: Lang) {
         );
         println!("    {}", r.reason(lang));
     }
+    for g in &report.general {
+        let city: String = g.city_name.chars().take(28).collect();
+        println!(
+            "{:<28} {:<16} {:>16}",
+            city,
+            cabildo::explain::general_work_label(lang),
+            format::money(g.cost_total_minor, &report.query.currency),
+        );
+    }
+    println!(
+        "{:<28} {:<16} {:>16} {:>16}",
+        lang.pick("total", "total"),
+        "",
+        format::money(report.totals.cost_total_minor, &report.query.currency),
+        format::money(
+            report.totals.financing_committed_minor,
+            &report.query.currency
+        ),
+    );
     for w in &report.warnings {
         println!("{}: {}", lang.pick("aviso", "warning"), w.text(lang));
+    }
+}
+
+fn print_explanation(e: &cabildo::explain::Explanation, lang: Lang) {
+    use cabildo::explain::FigureUnit;
+    let figure = match e.unit {
+        FigureUnit::Money => format::money(e.total_minor, &e.query.currency),
+        _ => format::count(e.total),
+    };
+    println!(
+        "{} — {} = {figure} ({} {}, {})",
+        e.subject,
+        e.figure,
+        lang.pick("periodo", "period"),
+        e.query.period_text(lang),
+        e.query.currency
+    );
+    let table = cabildo::explain::explanation_table(e, lang);
+    for row in table {
+        println!("{}", row.join("\t"));
     }
 }
 

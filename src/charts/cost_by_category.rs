@@ -24,6 +24,16 @@ pub(crate) fn category_color(c: CostCategory) -> RGBColor {
     }
 }
 
+/// Adds `other` into `sum`, category by category, saturating (a chart never wraps).
+fn add_costs(sum: &mut CategoryCosts, other: &CategoryCosts) {
+    sum.dues = sum.dues.saturating_add(other.dues);
+    sum.travel = sum.travel.saturating_add(other.travel);
+    sum.staff_time = sum.staff_time.saturating_add(other.staff_time);
+    sum.officials_time = sum.officials_time.saturating_add(other.officials_time);
+    sum.hosting = sum.hosting.saturating_add(other.hosting);
+    sum.other = sum.other.saturating_add(other.other);
+}
+
 struct Bar {
     label: RowLabel,
     cost: CategoryCosts,
@@ -34,17 +44,38 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let kind = ChartKind::CostByCategory;
     let lang = ctx.lang;
     let totals = &ctx.report.totals;
-    let mut networks: Vec<_> = ctx
+    let mut bars: Vec<Bar> = ctx
         .report
         .by_network
         .iter()
         .filter(|n| n.cost_total_minor > 0)
+        .map(|n| {
+            let (acronym, name) = ctx.network_names(&n.id);
+            Bar {
+                label: rows::network_label(acronym, name),
+                cost: n.cost.clone(),
+                total: n.cost_total_minor,
+            }
+        })
         .collect();
-    networks.sort_by_key(|n| Reverse(n.cost_total_minor));
-    let Some(largest) = networks.first() else {
+    // Costs tied to no membership are money spent too: they have their own bar.
+    let mut general = CategoryCosts::default();
+    for g in &ctx.report.general {
+        add_costs(&mut general, &g.cost);
+    }
+    let general_total = general.total().unwrap_or(i64::MAX);
+    if general_total > 0 {
+        bars.push(Bar {
+            label: RowLabel::new(crate::explain::general_work_label(lang).to_string(), None),
+            cost: general,
+            total: general_total,
+        });
+    }
+    bars.sort_by_key(|b| Reverse(b.total));
+    let Some(largest) = bars.first() else {
         return ctx.no_data(canvas, kind, &ctx.amount_unit(0.0));
     };
-    let max_major = ctx.major(largest.cost_total_minor as f64);
+    let max_major = ctx.major(largest.total as f64);
     let warnings = ctx.report_warnings();
     let unit = ctx.amount_unit(max_major);
     let body = ctx.frame(canvas, kind, &unit, None, &warnings)?;
@@ -67,33 +98,17 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         ..body
     };
 
-    let mut bars: Vec<Bar> = networks
-        .iter()
-        .map(|n| {
-            let (acronym, name) = ctx.network_names(&n.id);
-            Bar {
-                label: rows::network_label(acronym, name),
-                cost: n.cost.clone(),
-                total: n.cost_total_minor,
-            }
-        })
-        .collect();
     let room = rows::capacity(canvas, area, true);
     if bars.len() > room {
         // The smallest networks share the last row, so every network still counts.
         let rest = bars.split_off(room.saturating_sub(1));
         let mut cost = CategoryCosts::default();
         for b in &rest {
-            cost.dues += b.cost.dues;
-            cost.travel += b.cost.travel;
-            cost.staff_time += b.cost.staff_time;
-            cost.officials_time += b.cost.officials_time;
-            cost.hosting += b.cost.hosting;
-            cost.other += b.cost.other;
+            add_costs(&mut cost, &b.cost);
         }
         bars.push(Bar {
             label: RowLabel::new(others_label(rest.len(), lang), None),
-            total: cost.total(),
+            total: cost.total().unwrap_or(i64::MAX),
             cost,
         });
     }
@@ -164,13 +179,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     }
 
     let total = totals.cost_total_minor;
-    let mut figures = vec![ctx.figure(
-        ctx.pick(
-            "Costo total de las membresías",
-            "Total cost of the memberships",
-        ),
-        ctx.money(total),
-    )];
+    let mut figures = vec![ctx.figure(ctx.pick("Costo total", "Total cost"), ctx.money(total))];
     for c in &categories {
         let v = totals.cost.get(*c);
         figures.push(ctx.figure(
@@ -178,17 +187,25 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
             format!("{} ({})", ctx.money(v), ctx.percent(v as f64, total as f64)),
         ));
     }
-    if totals.unassigned_cost_minor > 0 {
+    if totals.general_cost_minor > 0 {
         figures.push(ctx.figure(
-            ctx.pick("Costo no asignado a una red", "Cost not tied to a network"),
-            ctx.money(totals.unassigned_cost_minor),
+            crate::explain::general_work_label(lang),
+            ctx.money(totals.general_cost_minor),
         ));
     }
-    let (acronym, _) = ctx.network_names(&largest.id);
-    figures.push(ctx.figure(
-        ctx.pick("Red de mayor costo", "Costliest network"),
-        format!("{acronym} ({})", ctx.money(largest.cost_total_minor)),
-    ));
+    if let Some(costliest) = ctx
+        .report
+        .by_network
+        .iter()
+        .max_by_key(|n| n.cost_total_minor)
+        .filter(|n| n.cost_total_minor > 0)
+    {
+        let (acronym, _) = ctx.network_names(&costliest.id);
+        figures.push(ctx.figure(
+            ctx.pick("Red de mayor costo", "Costliest network"),
+            format!("{acronym} ({})", ctx.money(costliest.cost_total_minor)),
+        ));
+    }
     Ok(Drawn {
         figures,
         empty: false,

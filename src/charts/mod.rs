@@ -258,6 +258,13 @@ impl<'a> ChartContext<'a> {
 
     /// Draws one chart of the selection at `width` × `height` pixels.
     pub fn draw(&self, kind: ChartKind, width: u32, height: u32) -> Result<Chart> {
+        // Labels write numbers the office's way.
+        crate::format::with_number_format(self.store.office().number_format, || {
+            self.draw_in(kind, width, height)
+        })
+    }
+
+    fn draw_in(&self, kind: ChartKind, width: u32, height: u32) -> Result<Chart> {
         check_size(width, height)?;
         let mut svg = String::new();
         let drawn = {

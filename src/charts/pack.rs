@@ -44,6 +44,12 @@ pub fn council_pack(store: &Store, request: &PackRequest) -> Result<Vec<u8>> {
 
 /// The pack's pages as SVG documents (title page first), for a preview.
 pub fn pack_pages(store: &Store, request: &PackRequest) -> Result<Vec<String>> {
+    crate::format::with_number_format(store.office().number_format, || {
+        pack_pages_in(store, request)
+    })
+}
+
+fn pack_pages_in(store: &Store, request: &PackRequest) -> Result<Vec<String>> {
     let context = ChartContext::new(store, &request.query, request.lang)?;
     let kinds: Vec<ChartKind> = if request.charts.is_empty() {
         ChartKind::ALL.to_vec()

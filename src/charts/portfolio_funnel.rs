@@ -63,11 +63,14 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         stages[k].projects += 1;
         if let (Some(capex), Some(currency)) = (p.capex_minor, p.capex_currency.as_deref()) {
             match rates.convert(capex, currency, &query.currency, query.to) {
-                Some(v) => stages[k].capex_minor += v,
+                // Saturating: a chart never wraps, whatever a file holds.
+                Some(v) => stages[k].capex_minor = stages[k].capex_minor.saturating_add(v),
                 None => missing.push(RoiWarning {
                     code: "missing_exchange_rate".into(),
                     subject: currency.to_string(),
                     on: Some(query.to),
+                    label: String::new(),
+                    related: Vec::new(),
                 }),
             }
         }

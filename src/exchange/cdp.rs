@@ -393,6 +393,7 @@ impl Importer<'_> {
                                 updated_at: ADDED_NETWORK_STAMP,
                                 updated_by: CATALOG_OFFICE.into(),
                                 deleted: false,
+                                trashed_with: None,
                             },
                             name: wanted.name.clone(),
                             acronym: wanted.acronym.clone(),

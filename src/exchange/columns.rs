@@ -21,12 +21,12 @@ pub fn is_date(column: &str) -> bool {
 
 /// The currency column that goes with a money column (`*_minor`), if it is one.
 pub fn money_currency(kind: RecordKind, column: &str) -> Option<&'static str> {
-    match (kind, column) {
-        (RecordKind::Membership, "dues_minor") => Some("dues_currency"),
-        (RecordKind::Project, "capex_minor") => Some("capex_currency"),
-        (_, c) if c.ends_with("_minor") => Some("currency"),
-        _ => None,
-    }
+    kind.number_fields()
+        .iter()
+        .find_map(|(field, number)| match number {
+            crate::records::NumberField::Money(currency) if *field == column => Some(*currency),
+            _ => None,
+        })
 }
 
 /// The domain of a column beyond its SQL type, as a received file is checked.
@@ -86,7 +86,8 @@ pub fn column_label(kind: RecordKind, column: &str, lang: Lang) -> String {
         (K::Membership, "role") => ("Papel en la red", "Role in the network"),
         (K::CostEntry | K::RoleRate, "role") => ("Puesto", "Staff role"),
         (K::Outcome, "kind") => ("Tipo de resultado", "Outcome kind"),
-        (K::Metric, "source") | (K::Network, "source") => ("Fuente", "Source"),
+        (K::Metric | K::Network | K::ExchangeRate, "source") => ("Fuente", "Source"),
+        (K::ExchangeRate, "currency") => ("Moneda (1 unidad)", "Currency (1 unit)"),
         (K::Outcome, "source_name") => ("Fuente del financiamiento", "Financing source"),
         (K::Outcome, "source_type") => ("Tipo de fuente", "Source type"),
         (K::Metric, "year") => ("Año", "Year"),
@@ -158,6 +159,8 @@ pub fn column_label(kind: RecordKind, column: &str, lang: Lang) -> String {
             "valid_to" => ("Vigente hasta", "Valid to"),
             "on_date" => ("Fecha", "Date"),
             "rate" => ("Tipo de cambio", "Rate"),
+            "quote_currency" => ("Vale en (moneda)", "Is worth (currency)"),
+            "trashed_with" => ("En la papelera con", "Trashed with"),
             "sector" => ("Sector", "Sector"),
             "stage" => ("Etapa", "Stage"),
             "capex_minor" => ("Inversión", "Capex"),

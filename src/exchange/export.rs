@@ -165,20 +165,46 @@ fn csv_text(cell: &Cell, lang: Lang) -> String {
 /// reads accents correctly). Returns the number of records written.
 pub fn write_csv(store: &Store, kind: RecordKind, out: &Path, lang: Lang) -> Result<usize> {
     let table = table(store, kind, lang)?;
+    write_csv_rows(
+        out,
+        &table.headers,
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|c| csv_text(c, lang)).collect()),
+    )?;
+    Ok(table.rows.len())
+}
+
+/// Writes a CSV file for Excel: UTF-8 with a byte-order mark, whole or not at all.
+fn write_csv_rows(
+    out: &Path,
+    headers: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
     files::write_via_partial(out, |partial| {
         let mut file = std::fs::File::create(partial)?;
         file.write_all("\u{FEFF}".as_bytes())?;
         let mut writer = csv::Writer::from_writer(file);
-        writer.write_record(&table.headers).map_err(csv_error)?;
-        for row in &table.rows {
-            writer
-                .write_record(row.iter().map(|c| csv_text(c, lang)))
-                .map_err(csv_error)?;
+        writer.write_record(headers).map_err(csv_error)?;
+        for row in rows {
+            writer.write_record(&row).map_err(csv_error)?;
         }
         writer.flush()?;
         Ok(())
-    })?;
-    Ok(table.rows.len())
+    })
+}
+
+/// Writes the records behind a figure as CSV; returns how many.
+pub fn write_explanation_csv(
+    e: &crate::explain::Explanation,
+    out: &Path,
+    lang: Lang,
+) -> Result<usize> {
+    let mut table = crate::explain::explanation_table(e, lang).into_iter();
+    let headers = table.next().unwrap_or_default();
+    write_csv_rows(out, &headers, table)?;
+    Ok(e.contributions.len())
 }
 
 // ---- Excel --------------------------------------------------------------------------
@@ -350,6 +376,25 @@ fn write_roi_sheet(
         )?;
         row += 1;
     }
+    for g in &report.general {
+        put(
+            row,
+            vec![
+                Cell::Text(g.city_name.clone()),
+                Cell::Text(crate::explain::general_work_label(lang).into()),
+                Cell::Empty,
+                major(g.cost_total_minor, &currency),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Text(currency.clone()),
+                Cell::Empty,
+            ],
+        )?;
+        row += 1;
+    }
     let t = &report.totals;
     put(
         row,
@@ -380,8 +425,130 @@ fn write_roi_sheet(
     Ok(())
 }
 
-/// Writes the workbook: the ROI summary (last twelve months up to `today`), then one
-/// sheet per record kind.
+/// Most rows a sheet takes (Excel's limit is 1,048,576).
+const MAX_SHEET_ROWS: u32 = 1_000_000;
+
+/// Every record's contribution to the summary's cost and financing figures, so an
+/// auditor can recompute each total with a SUM over its rows.
+fn write_contributions_sheet(
+    sheet: &mut Worksheet,
+    store: &Store,
+    lang: Lang,
+    today: NaiveDate,
+    formats: &Formats,
+) -> Result<()> {
+    use crate::explain::{explain, Figure};
+    let query = RoiQuery::office_default(store, None, today);
+    let report = roi::compute(store, &query)?;
+    let currency = report.query.currency.clone();
+    let l = |es: &'static str, en: &'static str| Cell::Text(lang.pick(es, en).into());
+    let headers = [
+        l("Ciudad", "City"),
+        l("Red", "Network"),
+        l("Cifra", "Figure"),
+        l("Registro", "Record"),
+        l("Fecha", "Date"),
+        l("Descripción", "Description"),
+        l("Monto", "Amount"),
+        l("Moneda", "Currency"),
+        l("Tipos de cambio", "Exchange rates"),
+        l("Participación (%)", "Share (%)"),
+        Cell::Text(format!(
+            "{} ({currency})",
+            lang.pick("Aporta", "Contributes")
+        )),
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        write_cell(sheet, 0, col as u16, h, formats, lang).map_err(xlsx_error)?;
+        sheet
+            .set_column_width(col as u16, if col == 5 { 40.0 } else { 16.0 })
+            .map_err(xlsx_error)?;
+    }
+    // (city, network, membership or None for general work, the query, figure)
+    let mut targets: Vec<(String, String, Option<String>, RoiQuery, Figure)> = Vec::new();
+    for r in &report.rows {
+        for figure in [Figure::CostTotal, Figure::FinancingCommitted] {
+            targets.push((
+                r.city_name.clone(),
+                r.network_acronym.clone(),
+                Some(r.membership_id.clone()),
+                query.clone(),
+                figure,
+            ));
+        }
+    }
+    for g in &report.general {
+        targets.push((
+            g.city_name.clone(),
+            crate::explain::general_work_label(lang).into(),
+            None,
+            RoiQuery {
+                city_id: Some(g.city_id.clone()),
+                ..query.clone()
+            },
+            Figure::CostTotal,
+        ));
+    }
+    let mut row = 1u32;
+    for (city, network, membership, q, figure) in targets {
+        let e = explain(store, &q, membership.as_deref(), figure, lang)?;
+        for c in &e.contributions {
+            if row >= MAX_SHEET_ROWS {
+                sheet
+                    .write_string(
+                        row,
+                        0,
+                        lang.pick(
+                            "La hoja llegó al límite de filas de Excel: las demás contribuciones se ven con «cabildo explain».",
+                            "The sheet reached Excel's row limit: see the other contributions with `cabildo explain`.",
+                        ),
+                    )
+                    .map_err(xlsx_error)?;
+                return Ok(());
+            }
+            let rates = c
+                .rates
+                .iter()
+                .map(|r| format!("1 {} = {} {} ({})", r.base, r.rate, r.quote, r.on))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let cells = vec![
+                Cell::Text(city.clone()),
+                Cell::Text(network.clone()),
+                Cell::Text(e.figure.clone()),
+                Cell::Text(c.id.clone()),
+                Cell::Date(c.on),
+                Cell::Text(c.label.clone()),
+                match (c.amount_minor, c.currency.as_deref()) {
+                    (Some(m), cur) => money_cell(m, cur),
+                    _ => c.hours.map(Cell::Number).unwrap_or(Cell::Empty),
+                },
+                Cell::Text(
+                    c.currency
+                        .clone()
+                        .or(c.hourly_currency.clone())
+                        .unwrap_or_default(),
+                ),
+                Cell::Text(rates),
+                c.share_bp
+                    .map(|bp| Cell::Number(bp / 100.0))
+                    .unwrap_or(Cell::Empty),
+                c.contributes_minor
+                    .map(|m| major(m, &currency))
+                    .unwrap_or(Cell::Empty),
+            ];
+            for (col, cell) in cells.iter().enumerate() {
+                write_cell(sheet, row, col as u16, cell, formats, lang).map_err(xlsx_error)?;
+            }
+            row += 1;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    Ok(())
+}
+
+/// Writes the workbook: the ROI summary (last twelve months up to `today`) and the
+/// contributions behind it, then one sheet per record kind.
 pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Result<()> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
@@ -391,6 +558,13 @@ pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Re
             .set_name(lang.pick("Resumen ROI", "ROI summary"))
             .map_err(xlsx_error)?;
         write_roi_sheet(sheet, store, lang, today, &formats)?;
+    }
+    {
+        let sheet = workbook.add_worksheet();
+        sheet
+            .set_name(lang.pick("Contribuciones", "Contributions"))
+            .map_err(xlsx_error)?;
+        write_contributions_sheet(sheet, store, lang, today, &formats)?;
     }
     for kind in RecordKind::ALL {
         let table = table(store, *kind, lang)?;

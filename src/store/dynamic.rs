@@ -65,7 +65,12 @@ macro_rules! for_kind {
     };
 }
 
-fn save<T: Record>(store: &mut Store, value: Value) -> Result<Value> {
+fn save<T: Record>(store: &mut Store, mut value: Value) -> Result<Value> {
+    // Numbers arrive as the user typed them; the core reads them, once, by the
+    // office's number format.
+    if let Value::Object(object) = &mut value {
+        T::KIND.read_numbers(object, store.office().number_format)?;
+    }
     let record: T = serde_json::from_value(value)?;
     let saved = if record.meta().id.is_empty() {
         store.insert(record)?

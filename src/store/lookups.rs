@@ -17,9 +17,11 @@ impl Store {
             .is_some())
     }
 
+    /// True when another live rate prices the same pair (either way) on the same date.
     pub(crate) fn rate_exists_other_than(
         &self,
         currency: &str,
+        quote: &str,
         on: chrono::NaiveDate,
         id: &str,
     ) -> Result<bool> {
@@ -27,8 +29,9 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT 1 FROM exchange_rate WHERE currency = ?1 AND on_date = ?2 AND id <> ?3 AND deleted = 0",
-                rusqlite::params![currency, on.to_string(), id],
+                "SELECT 1 FROM exchange_rate WHERE ((currency = ?1 AND quote_currency = ?2) OR (currency = ?2 AND quote_currency = ?1))
+                   AND on_date = ?3 AND id <> ?4 AND deleted = 0",
+                rusqlite::params![currency, quote, on.to_string(), id],
                 |_| Ok(()),
             )
             .optional()?

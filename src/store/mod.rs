@@ -41,11 +41,12 @@ fn migrations() -> rusqlite_migration::Migrations<'static> {
     rusqlite_migration::Migrations::new(vec![
         M::up(include_str!("schema/001_initial.sql")),
         M::up(include_str!("schema/002_exchange.sql")),
+        M::up(include_str!("schema/003_trust.sql")),
     ])
 }
 
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A record kind the generic store can handle.
 pub trait Record: Serialize + DeserializeOwned + Clone + Send + 'static {
@@ -65,6 +66,8 @@ pub struct Office {
     pub reporting_currency: String,
     /// `es` or `en`.
     pub language: String,
+    /// How the office writes numbers; every number typed is read by it.
+    pub number_format: crate::numbers::NumberFormat,
 }
 
 /// What a write changed, for views to refresh themselves.
@@ -82,6 +85,26 @@ pub struct TrashItem {
     pub label: String,
     #[ts(type = "number")]
     pub deleted_at: i64,
+    /// How many records went to the trash with it (and come back with it).
+    #[ts(type = "number")]
+    pub dependents: i64,
+}
+
+/// How many records of a kind go to the trash with a record (or came with it).
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct KindCount {
+    pub kind: RecordKind,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// A reference between kinds, read from the schema's foreign keys: `child.column`
+/// holds the id of a `parent`.
+#[derive(Debug, Clone)]
+struct Relation {
+    child: RecordKind,
+    column: String,
+    parent: RecordKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,6 +128,7 @@ pub struct Store {
     path: Option<PathBuf>,
     office: Office,
     columns: HashMap<RecordKind, Vec<Column>>,
+    relations: Vec<Relation>,
     last_stamp: i64,
     listener: Option<Listener>,
 }
@@ -236,6 +260,9 @@ impl Store {
             name: new_office.name.clone(),
             reporting_currency: new_office.reporting_currency.clone(),
             language: new_office.language.clone(),
+            number_format: crate::numbers::NumberFormat::for_language(
+                crate::format::Lang::parse(&new_office.language).unwrap_or_default(),
+            ),
         };
         write_office(&conn, &office)?;
         let mut store = Self::from_connection(conn, path)?;
@@ -249,11 +276,13 @@ impl Store {
         for kind in RecordKind::ALL {
             columns.insert(*kind, table_columns(&conn, kind.info().table)?);
         }
+        let relations = table_relations(&conn)?;
         Ok(Store {
             conn,
             path,
             office,
             columns,
+            relations,
             last_stamp: 0,
             listener: None,
         })
@@ -267,12 +296,15 @@ impl Store {
         &self.office
     }
 
-    /// Renames the office or changes its reporting currency or language.
+    /// Renames the office or changes its reporting currency, language or number
+    /// format. The reporting currency only says how figures are reported: every
+    /// exchange rate names both its currencies, so no stored value changes meaning.
     pub fn set_office(
         &mut self,
         name: &str,
         reporting_currency: &str,
         language: &str,
+        number_format: crate::numbers::NumberFormat,
     ) -> Result<Office> {
         let name = name.trim();
         if name.is_empty() {
@@ -287,6 +319,7 @@ impl Store {
             name: name.to_string(),
             reporting_currency: reporting_currency.to_string(),
             language: language.to_string(),
+            number_format,
         };
         write_office(&self.conn, &office)?;
         self.office = office;
@@ -457,20 +490,137 @@ impl Store {
             .is_some())
     }
 
-    /// Moves a record to the trash (a tombstone, so merges carry the deletion).
-    pub fn delete(&mut self, kind: RecordKind, id: &str) -> Result<()> {
-        self.set_deleted(kind, id, true)
+    /// The live records that refer to a record, directly or through others: what goes
+    /// to the trash with it. Parents before children, each once.
+    fn dependents(&self, kind: RecordKind, id: &str) -> Result<Vec<(RecordKind, String)>> {
+        let mut seen: std::collections::HashSet<(RecordKind, String)> =
+            std::collections::HashSet::new();
+        let mut queue = vec![(kind, id.to_string())];
+        let mut out = Vec::new();
+        while let Some((parent_kind, parent_id)) = queue.pop() {
+            for rel in self.relations.iter().filter(|r| r.parent == parent_kind) {
+                let sql = format!(
+                    "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0 ORDER BY rowid",
+                    rel.child.info().table,
+                    rel.column
+                );
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let ids = stmt
+                    .query_map([&parent_id], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                for child in ids {
+                    let key = (rel.child, child);
+                    if key.1 != id && seen.insert(key.clone()) {
+                        out.push(key.clone());
+                        queue.push(key);
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
-    /// Brings a record back from the trash.
+    /// What deleting a record would take to the trash with it, per kind.
+    pub fn delete_preview(&self, kind: RecordKind, id: &str) -> Result<Vec<KindCount>> {
+        if !self.exists(kind, id)? {
+            return Err(Error::NotFound(id.to_string()));
+        }
+        Ok(count_by_kind(
+            self.dependents(kind, id)?.iter().map(|(k, _)| *k),
+        ))
+    }
+
+    /// Moves a record to the trash (a tombstone, so merges carry the deletion), and
+    /// with it every live record that depends on it (a membership's costs, meetings,
+    /// theses and attributions; a project's outcomes; a city's records), so no figure
+    /// keeps or silently drops them. They come back together (`restore`).
+    pub fn delete(&mut self, kind: RecordKind, id: &str) -> Result<Vec<KindCount>> {
+        let (counts, changes) = self.transaction(|store| {
+            let dependents = store.dependents(kind, id)?;
+            store.set_deleted(kind, id, true)?;
+            let stamp = store.last_stamp;
+            let mut changes: HashMap<RecordKind, Vec<String>> = HashMap::new();
+            changes.entry(kind).or_default().push(id.to_string());
+            for (k, dep) in &dependents {
+                let sql = format!(
+                    "UPDATE {} SET deleted = 1, trashed_with = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
+                    k.info().table
+                );
+                store
+                    .conn
+                    .prepare_cached(&sql)?
+                    .execute(params![id, stamp, store.office.id, dep])?;
+                changes.entry(*k).or_default().push(dep.clone());
+            }
+            Ok((count_by_kind(dependents.iter().map(|(k, _)| *k)), changes))
+        })?;
+        for (k, ids) in changes {
+            self.notify(k, ids);
+        }
+        Ok(counts)
+    }
+
+    /// Brings a record back from the trash with the records that went with it. A
+    /// record whose parent is still in the trash stays there: restore the parent.
     pub fn restore(&mut self, kind: RecordKind, id: &str) -> Result<()> {
-        self.set_deleted(kind, id, false)
+        for rel in self.relations.iter().filter(|r| r.child == kind) {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE id = ?1",
+                rel.column,
+                kind.info().table
+            );
+            let parent: Option<String> = self
+                .conn
+                .query_row(&sql, [id], |r| r.get(0))
+                .optional()?
+                .flatten();
+            if let Some(parent) = parent {
+                if !self.exists(rel.parent, &parent)? {
+                    return Err(Error::invalid_because(
+                        rel.column.clone(),
+                        "parent_in_trash",
+                        self.label_of(rel.parent, &parent)?,
+                    ));
+                }
+            }
+        }
+        let changes = self.transaction(|store| {
+            store.set_deleted(kind, id, false)?;
+            let stamp = store.last_stamp;
+            let mut changes: Vec<(RecordKind, Vec<String>)> = vec![(kind, vec![id.to_string()])];
+            for k in RecordKind::ALL {
+                let table = k.info().table;
+                let ids: Vec<String> = store
+                    .conn
+                    .prepare(&format!(
+                        "SELECT id FROM {table} WHERE trashed_with = ?1 AND deleted = 1"
+                    ))?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                if ids.is_empty() {
+                    continue;
+                }
+                store.conn.execute(
+                    &format!(
+                        "UPDATE {table} SET deleted = 0, trashed_with = NULL, updated_at = ?1, updated_by = ?2
+                         WHERE trashed_with = ?3 AND deleted = 1"
+                    ),
+                    params![stamp, store.office.id, id],
+                )?;
+                changes.push((*k, ids));
+            }
+            Ok(changes)
+        })?;
+        for (k, ids) in changes {
+            self.notify(k, ids);
+        }
+        Ok(())
     }
 
     fn set_deleted(&mut self, kind: RecordKind, id: &str, deleted: bool) -> Result<()> {
         let stamp = self.next_stamp();
         let sql = format!(
-            "UPDATE {} SET deleted = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND deleted = ?5",
+            "UPDATE {} SET deleted = ?1, trashed_with = NULL, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND deleted = ?5",
             kind.info().table
         );
         let n = self
@@ -479,8 +629,21 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound(id.to_string()));
         }
-        self.notify(kind, vec![id.to_string()]);
         Ok(())
+    }
+
+    /// How people name one record (the trash's and the conflict log's label).
+    pub fn label_of(&self, kind: RecordKind, id: &str) -> Result<String> {
+        let info = kind.info();
+        let sql = format!(
+            "SELECT COALESCE({}, '') FROM {} t WHERE t.id = ?1",
+            info.label_sql, info.table
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default())
     }
 
     /// Everything in the trash, most recently deleted first.
@@ -488,8 +651,9 @@ impl Store {
         let mut items = Vec::new();
         for kind in RecordKind::ALL {
             let info = kind.info();
+            // What went with another record is listed under it, not on its own.
             let sql = format!(
-                "SELECT t.id, COALESCE({}, ''), t.updated_at FROM {} t WHERE t.deleted = 1",
+                "SELECT t.id, COALESCE({}, ''), t.updated_at FROM {} t WHERE t.deleted = 1 AND t.trashed_with IS NULL",
                 info.label_sql, info.table
             );
             let mut stmt = self.conn.prepare(&sql)?;
@@ -499,26 +663,54 @@ impl Store {
                     id: r.get(0)?,
                     label: r.get(1)?,
                     deleted_at: r.get(2)?,
+                    dependents: 0,
                 })
             })?;
             for item in rows {
                 items.push(item?);
             }
         }
+        let mut with: HashMap<String, i64> = HashMap::new();
+        for kind in RecordKind::ALL {
+            let sql = format!(
+                "SELECT trashed_with, COUNT(*) FROM {} WHERE deleted = 1 AND trashed_with IS NOT NULL GROUP BY trashed_with",
+                kind.info().table
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (root, n) = row?;
+                *with.entry(root).or_default() += n;
+            }
+        }
+        for item in &mut items {
+            item.dependents = with.get(&item.id).copied().unwrap_or(0);
+        }
         items.sort_by_key(|item| std::cmp::Reverse(item.deleted_at));
         Ok(items)
     }
 
-    /// Runs `f` in one transaction: all its writes land, or none.
+    /// Runs `f` in one transaction: all its writes land, or none. Inside another
+    /// transaction it is a savepoint of that one.
     pub fn transaction<R>(&mut self, f: impl FnOnce(&mut Store) -> Result<R>) -> Result<R> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let nested = !self.conn.is_autocommit();
+        let (begin, commit, rollback) = if nested {
+            (
+                "SAVEPOINT nested",
+                "RELEASE nested",
+                "ROLLBACK TO nested; RELEASE nested",
+            )
+        } else {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        };
+        self.conn.execute_batch(begin)?;
         match f(self) {
             Ok(value) => {
-                self.conn.execute_batch("COMMIT")?;
+                self.conn.execute_batch(commit)?;
                 Ok(value)
             }
             Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = self.conn.execute_batch(rollback);
                 Err(e)
             }
         }
@@ -638,6 +830,7 @@ fn write_office(conn: &Connection, office: &Office) -> Result<()> {
     stmt.execute(["office_name", &office.name])?;
     stmt.execute(["reporting_currency", &office.reporting_currency])?;
     stmt.execute(["language", &office.language])?;
+    stmt.execute(["number_format", office.number_format.code()])?;
     Ok(())
 }
 
@@ -649,12 +842,69 @@ fn read_office(conn: &Connection) -> Result<Office> {
         .optional()?
         .ok_or_else(|| Error::NotCabildo(format!("missing setting {key}")))
     };
+    let language = get("language")?;
+    // Files written before the setting existed read numbers the language's way.
+    let number_format = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'number_format'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|code| crate::numbers::NumberFormat::parse(&code))
+        .unwrap_or_else(|| {
+            crate::numbers::NumberFormat::for_language(
+                crate::format::Lang::parse(&language).unwrap_or_default(),
+            )
+        });
     Ok(Office {
         id: get("office_id")?,
         name: get("office_name")?,
         reporting_currency: get("reporting_currency")?,
-        language: get("language")?,
+        language,
+        number_format,
     })
+}
+
+fn count_by_kind(kinds: impl Iterator<Item = RecordKind>) -> Vec<KindCount> {
+    let mut counts: Vec<KindCount> = Vec::new();
+    for kind in kinds {
+        match counts.iter_mut().find(|c| c.kind == kind) {
+            Some(c) => c.count += 1,
+            None => counts.push(KindCount { kind, count: 1 }),
+        }
+    }
+    counts.sort_by_key(|c| c.kind);
+    counts
+}
+
+/// The references between record kinds, as the schema's foreign keys declare them.
+fn table_relations(conn: &Connection) -> Result<Vec<Relation>> {
+    let kind_of = |table: &str| {
+        RecordKind::ALL
+            .iter()
+            .find(|k| k.info().table == table)
+            .copied()
+    };
+    let mut relations = Vec::new();
+    for child in RecordKind::ALL {
+        let mut stmt =
+            conn.prepare("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1)")?;
+        let rows = stmt.query_map([child.info().table], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (parent_table, column) = row?;
+            if let Some(parent) = kind_of(&parent_table) {
+                relations.push(Relation {
+                    child: *child,
+                    column,
+                    parent,
+                });
+            }
+        }
+    }
+    Ok(relations)
 }
 
 fn table_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {

@@ -41,9 +41,68 @@ pub struct CostAggregate {
     pub membership_id: Option<String>,
     pub city_id: String,
     pub category: CostCategory,
-    pub value_minor: f64,
+    /// Sum of the entries' contributions, each rounded to the minor unit.
+    pub value_minor: i128,
     pub hours: f64,
     pub first_on: Option<NaiveDate>,
+}
+
+/// What one cost entry contributes to a figure in the reporting currency.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CostValue {
+    /// Minor units of the reporting currency.
+    Minor(i64),
+    /// No exchange rate from this currency on this date.
+    MissingExchange(String, NaiveDate),
+    /// No hourly rate for this role on this date.
+    MissingRole(String, NaiveDate),
+    /// The converted value does not fit any figure (a hostile or mistyped record).
+    OutOfRange,
+}
+
+/// The valuation rule of a cost entry, one for the summary and the breakdown of a
+/// figure: money is converted on its date; hours are valued at the role's rate on
+/// their date, converted the same way; each result is rounded to the minor unit.
+pub fn value_cost(
+    amount_minor: Option<i64>,
+    currency: Option<&str>,
+    hours: Option<f64>,
+    role: Option<&str>,
+    on: NaiveDate,
+    roles: &RoleRates,
+    factor: impl Fn(&str) -> Option<f64>,
+) -> CostValue {
+    let (value, cur) = match hours {
+        Some(hours) => {
+            let role = role.unwrap_or("");
+            let Some((hourly, cur)) = roles.hourly(role, on) else {
+                return CostValue::MissingRole(role.to_string(), on);
+            };
+            (hours * hourly as f64, cur)
+        }
+        None => (amount_minor.unwrap_or(0) as f64, currency.unwrap_or("")),
+    };
+    match factor(cur) {
+        None => CostValue::MissingExchange(cur.to_string(), on),
+        Some(f) => match crate::money::to_minor(value * f) {
+            Some(minor) => CostValue::Minor(minor),
+            None => CostValue::OutOfRange,
+        },
+    }
+}
+
+/// One cost entry as a figure's breakdown lists it.
+#[derive(Debug, Clone)]
+pub struct CostRow {
+    pub id: String,
+    pub city_id: String,
+    pub spent_on: NaiveDate,
+    pub category: CostCategory,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub hours: Option<f64>,
+    pub role: Option<String>,
+    pub description: Option<String>,
 }
 
 /// One attribution of an outcome to a membership.
@@ -53,6 +112,10 @@ pub struct AttributedOutcome {
     pub outcome_id: String,
     pub kind: OutcomeKind,
     pub occurred_on: NaiveDate,
+    /// The share as attributed, in basis points.
+    pub share_bp: i64,
+    /// The share counted: `share_bp` ÷ 10,000, scaled down in proportion when the
+    /// outcome's live shares add up to more than 100 %, so it is counted at most once.
     pub share: f64,
     pub currency: Option<String>,
     pub amount_minor: Option<i64>,
@@ -90,7 +153,7 @@ const COSTS_SQL: &str =
 struct CostGroup {
     membership_id: Option<String>,
     city_id: String,
-    values: [f64; 6],
+    values: [i128; 6],
     hours: [f64; 6],
     first_on: [u32; 6],
 }
@@ -100,6 +163,8 @@ struct CostGroup {
 pub struct MissingRates {
     pub exchange: BTreeSet<(String, NaiveDate)>,
     pub role: BTreeSet<(String, NaiveDate)>,
+    /// Cost entries whose value fits no figure, left out of the totals.
+    pub out_of_range: u64,
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -132,20 +197,26 @@ pub(super) fn enum_col<T: serde::de::DeserializeOwned>(
 
 impl Store {
     pub fn rate_table(&self) -> Result<RateTable> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT currency, on_date, rate FROM exchange_rate WHERE deleted = 0")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT id, currency, quote_currency, on_date, rate FROM exchange_rate WHERE deleted = 0",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, date_col(r, 1)?, r.get::<_, f64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                date_col(r, 3)?,
+                r.get::<_, f64>(4)?,
+            ))
         })?;
         let mut entries = Vec::new();
         for row in rows {
-            let (currency, on, rate) = row?;
+            let (id, base, quote, on, rate) = row?;
             if let Some(on) = on {
-                entries.push((currency, on, rate));
+                entries.push((id, base, quote, on, rate));
             }
         }
-        Ok(RateTable::new(&self.office().reporting_currency, entries))
+        Ok(RateTable::new(entries))
     }
 
     pub fn role_rates(&self) -> Result<RoleRates> {
@@ -238,7 +309,7 @@ impl Store {
                     groups.push(CostGroup {
                         membership_id: membership.map(text),
                         city_id: text(city),
-                        values: [0.0; 6],
+                        values: [0; 6],
                         hours: [0.0; 6],
                         first_on: [u32::MAX; 6],
                     });
@@ -256,41 +327,34 @@ impl Store {
             let Some(key) = date_key(row.get_ref(7)?.as_bytes()?) else {
                 continue;
             };
-            let value = match row.get_ref(5)?.as_f64_or_null()? {
-                Some(hours) => {
-                    let role = row.get_ref(6)?.as_str_or_null()?.unwrap_or("");
-                    groups[slot].hours[c] += hours;
-                    let date = date_of_key(key).unwrap_or(from);
-                    match roles.hourly(role, date) {
-                        None => {
-                            missing.role.insert((role.to_string(), date));
-                            None
-                        }
-                        Some((hourly, cur)) => match factors.factor(cur, key) {
-                            Some(f) => Some(hours * hourly as f64 * f),
-                            None => {
-                                missing.exchange.insert((cur.to_string(), date));
-                                None
-                            }
-                        },
-                    }
-                }
-                None => {
-                    let amount = row.get_ref(3)?.as_i64_or_null()?.unwrap_or(0);
-                    let cur = row.get_ref(4)?.as_str_or_null()?.unwrap_or("");
-                    match factors.factor(cur, key) {
-                        Some(f) => Some(amount as f64 * f),
-                        None => {
-                            missing
-                                .exchange
-                                .insert((cur.to_string(), date_of_key(key).unwrap_or(from)));
-                            None
-                        }
-                    }
-                }
-            };
+            let hours = row.get_ref(5)?.as_f64_or_null()?;
+            if let Some(h) = hours {
+                groups[slot].hours[c] += h;
+            }
+            let date = date_of_key(key).unwrap_or(from);
+            let value = value_cost(
+                row.get_ref(3)?.as_i64_or_null()?,
+                row.get_ref(4)?.as_str_or_null()?,
+                hours,
+                row.get_ref(6)?.as_str_or_null()?,
+                date,
+                roles,
+                |cur| factors.factor(cur, key),
+            );
             let group = &mut groups[slot];
-            group.values[c] += value.unwrap_or(0.0);
+            match value {
+                CostValue::Minor(minor) => {
+                    // i128: fourteen million entries of the largest amount still fit.
+                    group.values[c] += i128::from(minor);
+                }
+                CostValue::MissingExchange(cur, on) => {
+                    missing.exchange.insert((cur, on));
+                }
+                CostValue::MissingRole(role, on) => {
+                    missing.role.insert((role, on));
+                }
+                CostValue::OutOfRange => missing.out_of_range += 1,
+            }
             group.first_on[c] = group.first_on[c].min(key);
         }
         let mut aggregates = Vec::new();
@@ -312,6 +376,55 @@ impl Store {
         Ok((aggregates, missing))
     }
 
+    /// The live cost entries of one membership in the period, or (`None`) the general
+    /// work of `city_id` (or of every city): entries with no membership or whose
+    /// membership is not live. In storage order, like the summary reads them.
+    pub fn cost_rows(
+        &self,
+        membership_id: Option<&str>,
+        city_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<CostRow>> {
+        let select = "SELECT id, city_id, spent_on, category, amount_minor, currency, hours, role, description
+             FROM cost_entry c WHERE deleted = 0 AND spent_on >= ?1 AND spent_on <= ?2";
+        let not_live = "(membership_id IS NULL OR NOT EXISTS
+             (SELECT 1 FROM membership m WHERE m.id = c.membership_id AND m.deleted = 0))";
+        // Each shape has its own statement so SQLite can use the index of its column.
+        let sql = match (membership_id, city_id) {
+            (Some(_), _) => format!("{select} AND membership_id = ?3 ORDER BY rowid"),
+            (None, Some(_)) => format!("{select} AND city_id = ?3 AND {not_live} ORDER BY rowid"),
+            (None, None) => format!("{select} AND ?3 IS NULL AND {not_live} ORDER BY rowid"),
+        };
+        let third = membership_id.or(city_id);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string(), third], |r| {
+            Ok((
+                CostRow {
+                    id: r.get(0)?,
+                    city_id: r.get(1)?,
+                    spent_on: date_col(r, 2)?.unwrap_or(from),
+                    category: CostCategory::Other,
+                    amount_minor: r.get(4)?,
+                    currency: r.get(5)?,
+                    hours: r.get(6)?,
+                    role: r.get(7)?,
+                    description: r.get(8)?,
+                },
+                enum_col::<CostCategory>(r, 3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut row, category) = row?;
+            // The summary skips entries of no known category; so does the breakdown.
+            let Some(category) = category else { continue };
+            row.category = category;
+            out.push(row);
+        }
+        Ok(out)
+    }
+
     /// Every live attribution of a live outcome that occurred on or before `to`.
     pub fn roi_outcomes(
         &self,
@@ -330,7 +443,8 @@ impl Store {
                 outcome_id: r.get(1)?,
                 kind: enum_col(r, 2)?.unwrap_or(OutcomeKind::PolicyTransfer),
                 occurred_on: date_col(r, 3)?.unwrap_or(NaiveDate::MIN),
-                share: r.get::<_, i64>(4)? as f64 / 10_000.0,
+                share_bp: r.get::<_, i64>(4)?,
+                share: 0.0,
                 currency: r.get(5)?,
                 amount_minor: r.get(6)?,
                 committed_minor: r.get(7)?,
@@ -344,10 +458,13 @@ impl Store {
         // Shares of each outcome, summed here rather than by a correlated subquery.
         let mut totals: HashMap<String, i64> = HashMap::new();
         for o in &list {
-            *totals.entry(o.outcome_id.clone()).or_default() += (o.share * 10_000.0).round() as i64;
+            let total = totals.entry(o.outcome_id.clone()).or_default();
+            *total = total.saturating_add(o.share_bp.clamp(0, 10_000));
         }
         for o in &mut list {
             o.total_share_bp = totals.get(&o.outcome_id).copied().unwrap_or(0);
+            let bp = o.share_bp.clamp(0, 10_000) as f64;
+            o.share = bp / (o.total_share_bp.max(10_000) as f64);
         }
         Ok(list)
     }

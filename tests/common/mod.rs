@@ -100,12 +100,20 @@ pub fn hours_cost(
     }
 }
 
+/// "1 `currency` = `rate` MXN" (MXN: the test offices' currency).
 pub fn rate(currency: &str, on: &str, rate: f64) -> ExchangeRate {
+    rate_in(currency, "MXN", on, rate)
+}
+
+/// "1 `base` = `rate` `quote`".
+pub fn rate_in(base: &str, quote: &str, on: &str, rate: f64) -> ExchangeRate {
     ExchangeRate {
         meta: Meta::default(),
         on_date: date(on),
-        currency: currency.into(),
+        currency: base.into(),
+        quote_currency: quote.into(),
         rate,
+        source: None,
     }
 }
 

@@ -6,7 +6,10 @@ import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
   City,
   Dashboard,
+  Explanation,
+  KindCount,
   Lang,
+  NumberFormat,
   Office,
   PortfolioCounts,
   RecordKind,
@@ -21,6 +24,8 @@ export interface CommandErrorPayload {
   message: string;
   /** The record field a rule violation (`invalid.<rule>`) concerns. */
   field?: string | null;
+  /** What the rule's text shows of the value (a number written the office's way). */
+  detail?: string | null;
 }
 
 /** Codes produced by the UI side itself (the shell defines the others). */
@@ -30,12 +35,14 @@ export class AppError extends Error {
   readonly code: string;
   /** The record field the error concerns, when it concerns one. */
   readonly field: string | null;
+  readonly detail: string | null;
 
-  constructor(code: string, message: string, field: string | null = null) {
+  constructor(code: string, message: string, field: string | null = null, detail: string | null = null) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.field = field;
+    this.detail = detail;
   }
 }
 
@@ -52,7 +59,7 @@ function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
 export function toAppError(reason: unknown): AppError {
   if (reason instanceof AppError) return reason;
   if (isCommandErrorPayload(reason)) {
-    return new AppError(reason.code, reason.message, reason.field ?? null);
+    return new AppError(reason.code, reason.message, reason.field ?? null, reason.detail ?? null);
   }
   // Tauri itself rejects with a string (unknown command, permission denied…).
   if (typeof reason === 'string') return new AppError(IPC_ERROR_CODE, reason);
@@ -105,8 +112,12 @@ export const dbOpenDemo = () => call<DbStatus>('db_open_demo');
 export const dbNew = (path: string, language: Lang) => call<DbStatus>('db_new', { path, language });
 export const dbOpen = (path: string) => call<DbStatus>('db_open', { path });
 
-export const officeSet = (name: string, reportingCurrency: string, language: Lang) =>
-  call<Office>('office_set', { name, reportingCurrency, language });
+export const officeSet = (
+  name: string,
+  reportingCurrency: string,
+  language: Lang,
+  numberFormat: NumberFormat,
+) => call<Office>('office_set', { name, reportingCurrency, language, numberFormat });
 
 export function recordsList<K extends RecordKind>(
   kind: K,
@@ -127,8 +138,12 @@ export function recordSave<K extends RecordKind>(
   return call<RecordTypes[K]>('record_save', { kind, record });
 }
 
+/** What deleting a record would take to the trash with it, per kind. */
+export const recordDeletePreview = (kind: RecordKind, id: string) =>
+  call<KindCount[]>('record_delete_preview', { kind, id });
+/** Moves a record to the trash with what depends on it; says how many went with it. */
 export const recordDelete = (kind: RecordKind, id: string) =>
-  call<null>('record_delete', { kind, id });
+  call<KindCount[]>('record_delete', { kind, id });
 export const recordRestore = (kind: RecordKind, id: string) =>
   call<null>('record_restore', { kind, id });
 export const trashList = () => call<TrashItem[]>('trash_list');
@@ -136,6 +151,23 @@ export const trashList = () => call<TrashItem[]>('trash_list');
 /** The ROI dashboard; without a query, the last twelve months in the office currency. */
 export const dashboard = (query: RoiQuery | null = null, cityId: string | null = null) =>
   call<Dashboard>('dashboard', { query, cityId });
+
+/** The records behind one figure of a dashboard row (membership null: general work). */
+export const explain = (
+  query: RoiQuery,
+  membershipId: string | null,
+  figure: string,
+  lang: Lang,
+) => call<Explanation>('explain', { query, membershipId, figure, lang });
+
+/** Writes the records behind a figure as CSV; resolves to the path written. */
+export const explainCsv = (
+  path: string,
+  query: RoiQuery,
+  membershipId: string | null,
+  figure: string,
+  lang: Lang,
+) => call<string>('explain_csv', { path, query, membershipId, figure, lang });
 
 /** How many projects stand at each stage and in each sector (all cities when cityId is null). */
 export const portfolio = (cityId: string | null = null) => call<PortfolioCounts>('portfolio', { cityId });

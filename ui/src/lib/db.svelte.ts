@@ -16,6 +16,7 @@ import {
 } from './api';
 import type { Change, RecordKind } from './bindings';
 import { language } from './lang.svelte';
+import { numberFormat } from './numberFormat.svelte';
 import { UNSCOPED_KINDS, type RecordTypes } from './records';
 
 export const RECORDS_CHANGED_EVENT = 'records-changed';
@@ -43,6 +44,7 @@ class DatabaseState {
   /** Takes a new status from the shell: a new file means a fresh start. */
   apply(status: DbStatus, newFile: boolean): void {
     this.status = status;
+    if (status.office) numberFormat.current = status.office.number_format;
     if (newFile) {
       this.generation += 1;
       const cities = status.cities;
@@ -79,6 +81,7 @@ class DatabaseState {
       const status = await dbStatus();
       const cityGone = this.cityId && !status.cities.some((c) => c.id === this.cityId);
       this.status = status;
+      if (status.office) numberFormat.current = status.office.number_format;
       if (cityGone) this.cityId = null;
       const only = status.cities.length === 1 ? status.cities[0] : undefined;
       if (only && !this.cityId) this.cityId = only.id;

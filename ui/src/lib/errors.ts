@@ -12,14 +12,22 @@ export function hasErrorText(code: string): boolean {
   return Object.prototype.hasOwnProperty.call(es, `error.${code}`);
 }
 
-/** The text for an error code, e.g. `invalid.negative` → "No puede ser negativo." */
-export function errorCodeText(code: string, lang: Lang = language.current, message = ''): string {
-  if (hasErrorText(code)) return translate(lang, `error.${code}` as MessageKey);
+/**
+ * The text for an error code, e.g. `invalid.negative` → "No puede ser negativo.";
+ * `detail` fills a text's `{detail}` (the number written the office's way).
+ */
+export function errorCodeText(
+  code: string,
+  lang: Lang = language.current,
+  message = '',
+  detail: string | null = null,
+): string {
+  if (hasErrorText(code)) return translate(lang, `error.${code}` as MessageKey, { detail: detail ?? '' });
   if (code.startsWith('invalid.')) return translate(lang, 'error.invalid.other');
   return translate(lang, 'error.generic', { message: message || code });
 }
 
 /** The text for an error a command returned. */
 export function errorText(error: AppError, lang: Lang = language.current): string {
-  return errorCodeText(error.code, lang, error.message);
+  return errorCodeText(error.code, lang, error.message, error.detail);
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { currencyExponent, formatDate, formatHours, formatMoment, formatMoney, formatNumber } from './format';
+import { numberFormat } from './numberFormat.svelte';
 
 // Intl separates some currency codes and units with a no-break space.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -36,6 +37,21 @@ describe('formatMoney', () => {
 
   it('refuses fractional minor units', () => {
     expect(() => formatMoney(12.5, 'MXN', 'es')).toThrow(RangeError);
+  });
+});
+
+describe("the office's number format", () => {
+  afterEach(() => {
+    numberFormat.current = 'comma_point';
+  });
+
+  it('writes every number with the marks the office chose', () => {
+    numberFormat.current = 'point_comma';
+    expect(plain(formatMoney(150050, 'MXN', 'es'))).toBe('$1.500,50');
+    expect(formatNumber(1234567.891, 'en')).toBe('1.234.567,89');
+    expect(plain(formatHours(12.5, 'es'))).toBe('12,5 h');
+    numberFormat.current = 'space_comma';
+    expect(plain(formatMoney(123456789, 'EUR', 'en'))).toBe('€1 234 567,89');
   });
 });
 

@@ -2,8 +2,28 @@
 // language's locale. These functions only present values the core computed;
 // they never compute a figure.
 
+import type { NumberFormat } from './bindings';
 import { parseIsoDate } from './dates';
 import { language, LOCALES, type Lang } from './lang.svelte';
+import { MARKS, numberFormat } from './numberFormat.svelte';
+
+/**
+ * Formats with Intl (currency symbols, units, the language's words) and puts
+ * the office's grouping and decimal marks in place of the locale's.
+ */
+function withMarks(
+  formatter: Intl.NumberFormat,
+  value: number,
+  format: NumberFormat = numberFormat.current,
+): string {
+  const marks = MARKS[format];
+  return formatter
+    .formatToParts(value)
+    .map((part) =>
+      part.type === 'group' ? marks.group : part.type === 'decimal' ? marks.decimal : part.value,
+    )
+    .join('');
+}
 
 function localeFor(lang: Lang | undefined): string {
   return LOCALES[lang ?? language.current];
@@ -31,12 +51,37 @@ export function formatMoney(minorUnits: number, currency: string, lang?: Lang): 
   }
   const exponent = currencyExponent(currency);
   const major = minorUnits / 10 ** exponent;
-  return new Intl.NumberFormat(localeFor(lang), {
+  const formatter = new Intl.NumberFormat(localeFor(lang), {
     style: 'currency',
     currency,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
-  }).format(major);
+  });
+  return withMarks(formatter, major);
+}
+
+/**
+ * Minor units as the amount a form's input shows, in the office's format and
+ * without grouping: 150050 MXN → "1500.50" (or "1500,50").
+ */
+export function minorToInput(minor: number, currency: string): string {
+  let exponent = 2;
+  try {
+    exponent = currencyExponent(currency || 'MXN');
+  } catch {
+    exponent = 2;
+  }
+  const negative = minor < 0;
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = digits.slice(digits.length - exponent);
+  const decimal = MARKS[numberFormat.current].decimal;
+  return `${negative ? '-' : ''}${whole}${exponent ? decimal + fraction : ''}`;
+}
+
+/** A plain number as a form's input shows it: no grouping, the office's decimal mark. */
+export function numberToInput(value: number): string {
+  return String(value).replace('.', MARKS[numberFormat.current].decimal);
 }
 
 /** A plain number in the locale's grouping and decimal marks. */
@@ -45,7 +90,7 @@ export function formatNumber(
   lang?: Lang,
   options: Intl.NumberFormatOptions = { maximumFractionDigits: 2 },
 ): string {
-  return new Intl.NumberFormat(localeFor(lang), options).format(value);
+  return withMarks(new Intl.NumberFormat(localeFor(lang), options), value);
 }
 
 /**
@@ -80,12 +125,13 @@ export function formatMoment(ms: number, lang?: Lang, withTime = true): string {
 
 /** Hours of work, e.g. "12.5 h"; at most one decimal. */
 export function formatHours(hours: number, lang?: Lang): string {
-  return new Intl.NumberFormat(localeFor(lang), {
+  const formatter = new Intl.NumberFormat(localeFor(lang), {
     style: 'unit',
     unit: 'hour',
     unitDisplay: 'short',
     maximumFractionDigits: 1,
-  }).format(hours);
+  });
+  return withMarks(formatter, hours);
 }
 
 /** A path's last part: the file's name without its folder. */

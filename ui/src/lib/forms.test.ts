@@ -1,35 +1,38 @@
-import { describe, expect, it } from 'vitest';
-import {
-  checkRequired,
-  fromFormValues,
-  inputToMinor,
-  minorToInput,
-  toFormValues,
-  type FieldDef,
-} from './forms';
+import { afterEach, describe, expect, it } from 'vitest';
+import { minorToInput } from './format';
+import { checkRequired, fromFormValues, toFormValues, type FieldDef } from './forms';
+import { numberFormat } from './numberFormat.svelte';
 import { FIELDS } from './screenConfigs';
 
-describe('money in forms', () => {
-  it('shows minor units as a plain decimal amount', () => {
+describe('numbers in forms', () => {
+  afterEach(() => {
+    numberFormat.current = 'comma_point';
+  });
+
+  it('shows minor units as a plain amount with the office decimal mark', () => {
     expect(minorToInput(150050, 'MXN')).toBe('1500.50');
     expect(minorToInput(5, 'USD')).toBe('0.05');
     expect(minorToInput(1500, 'JPY')).toBe('1500');
     expect(minorToInput(-250, 'MXN')).toBe('-2.50');
+    numberFormat.current = 'point_comma';
+    expect(minorToInput(150050, 'MXN')).toBe('1500,50');
   });
 
-  it('reads a typed amount into minor units without floating point', () => {
-    expect(inputToMinor('1,500.5', 'MXN')).toEqual({ minor: 150050 });
-    expect(inputToMinor('0.29', 'USD')).toEqual({ minor: 29 });
-    expect(inputToMinor('$ 2 000', 'MXN')).toEqual({ minor: 200000 });
-    expect(inputToMinor('1500', 'JPY')).toEqual({ minor: 1500 });
-    expect(inputToMinor('-3', 'MXN')).toEqual({ minor: -300 });
-  });
-
-  it('refuses what is not an amount', () => {
-    expect(inputToMinor('abc', 'MXN')).toEqual({ error: 'invalid.not_a_number' });
-    expect(inputToMinor('.', 'MXN')).toEqual({ error: 'invalid.not_a_number' });
-    expect(inputToMinor('1.234', 'MXN')).toEqual({ error: 'invalid.too_many_decimals' });
-    expect(inputToMinor('1.5', 'JPY')).toEqual({ error: 'invalid.too_many_decimals' });
+  it('sends what the user typed to the core, which reads it (no parser in the UI)', () => {
+    const typed: FieldDef[] = [
+      { name: 'amount_minor', type: 'money', currencyField: 'currency' },
+      { name: 'currency', type: 'currency' },
+      { name: 'rate', type: 'number' },
+      { name: 'share_bp', type: 'percent_bp' },
+    ];
+    const { record, errors } = fromFormValues(typed, {
+      amount_minor: ' 1.500,50 ',
+      currency: 'eur',
+      rate: '17,25',
+      share_bp: '12,5',
+    });
+    expect(errors).toEqual({});
+    expect(record).toEqual({ amount_minor: '1.500,50', currency: 'EUR', rate: '17,25', share_bp: '12,5' });
   });
 });
 
@@ -72,7 +75,8 @@ describe('the form mechanism', () => {
     });
     const { record: back, errors } = fromFormValues(fields, values, record);
     expect(errors).toEqual({});
-    expect(back).toEqual(record);
+    // Numbers go back as the texts shown; the core reads them into the same values.
+    expect(back).toEqual({ ...record, year: '2026', rate: '17.25', amount_minor: '12345.67', share_bp: '25' });
   });
 
   it('checks required fields before saving, but only visible ones', () => {
@@ -92,25 +96,7 @@ describe('the form mechanism', () => {
       { name: 'a', year: '', rate: '', amount_minor: '1', currency: 'mxn', share_bp: '', core: false, note: 'hidden' },
       {},
     );
-    expect(record).toMatchObject({ year: null, rate: null, share_bp: null, note: null, currency: 'MXN', amount_minor: 100 });
-  });
-
-  it('reports numbers that are not numbers, per field', () => {
-    const { errors } = fromFormValues(fields, {
-      name: 'a',
-      year: '20.5',
-      rate: 'x',
-      amount_minor: '1.999',
-      currency: 'MXN',
-      share_bp: 'mucho',
-      core: false,
-    });
-    expect(errors).toEqual({
-      year: 'invalid.not_a_number',
-      rate: 'invalid.not_a_number',
-      amount_minor: 'invalid.too_many_decimals',
-      share_bp: 'invalid.not_a_number',
-    });
+    expect(record).toMatchObject({ year: null, rate: null, share_bp: null, note: null, currency: 'MXN', amount_minor: '1' });
   });
 
   it('keeps a date that is a date and refuses one that is not, never saving it as empty', () => {

@@ -1,12 +1,13 @@
 // The generic form mechanism: a form is a list of field descriptions (type,
 // options, required); these functions turn a record into the texts of the
 // inputs and back, and check what can be checked before saving (required
-// fields, numbers that are numbers). Every other rule is the core's: its
-// errors come back with the field they concern and are shown beside it.
+// fields). Numbers go to the core as typed; it reads them, and every other
+// rule is the core's: its errors come back with the field they concern and
+// are shown beside it.
 
 import type { RecordKind } from './bindings';
 import { parseIsoDate } from './dates';
-import { currencyExponent } from './format';
+import { minorToInput, numberToInput } from './format';
 import type { MessageKey } from './locales/keys';
 import type { AnyRecord, EnumName } from './records';
 
@@ -60,46 +61,8 @@ export function isVisible(field: FieldDef, values: FormValues): boolean {
   return field.visible ? field.visible(values) : true;
 }
 
-/** Minor units as the decimal text an input shows: 150050 MXN → "1500.50". */
-export function minorToInput(minor: number, currency: string): string {
-  const exponent = safeExponent(currency);
-  if (exponent === 0) return String(minor);
-  const negative = minor < 0;
-  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
-  const whole = digits.slice(0, digits.length - exponent);
-  const fraction = digits.slice(digits.length - exponent);
-  return `${negative ? '-' : ''}${whole}.${fraction}`;
-}
-
-function safeExponent(currency: string): number {
-  try {
-    return currencyExponent(currency || 'MXN');
-  } catch {
-    return 2;
-  }
-}
-
-/**
- * A typed amount as minor units, without floating point: "1,500.5" MXN →
- * 150050. Returns an error code when the text is not an amount.
- */
-export function inputToMinor(
-  text: string,
-  currency: string,
-): { minor: number } | { error: string } {
-  const cleaned = text.trim().replace(/[\s,]/g, '').replace(/^\$/, '');
-  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(cleaned);
-  if (!match || (match[2] === '' && !match[3])) return { error: 'invalid.not_a_number' };
-  const [, sign, whole, fraction = ''] = match;
-  const exponent = safeExponent(currency);
-  if (fraction.length > exponent) return { error: 'invalid.too_many_decimals' };
-  const minor = Number(`${whole || '0'}${fraction.padEnd(exponent, '0')}`);
-  if (!Number.isSafeInteger(minor)) return { error: 'invalid.too_large' };
-  return { minor: sign ? -minor : minor };
-}
-
 function numberText(value: unknown): string {
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+  return typeof value === 'number' && Number.isFinite(value) ? numberToInput(value) : '';
 }
 
 /** The texts of the inputs for a record (empty texts for a new one). */
@@ -120,7 +83,7 @@ export function toFormValues(
         break;
       }
       case 'percent_bp':
-        values[field.name] = typeof value === 'number' ? String(value / 100) : '';
+        values[field.name] = typeof value === 'number' ? numberToInput(value / 100) : '';
         break;
       case 'integer':
       case 'number':
@@ -178,30 +141,14 @@ export function fromFormValues(
       continue;
     }
     switch (field.type) {
-      case 'integer': {
-        if (!/^-?\d+$/.test(text)) errors[field.name] ??= 'invalid.not_a_number';
-        else record[field.name] = Number(text);
+      case 'integer':
+      case 'number':
+      case 'percent_bp':
+      case 'money':
+        // The core reads numbers as the user typed them, by the office's
+        // number format (numbers.rs): the UI keeps no parser of its own.
+        record[field.name] = text;
         break;
-      }
-      case 'number': {
-        const n = Number(text.replace(/,/g, ''));
-        if (!Number.isFinite(n)) errors[field.name] ??= 'invalid.not_a_number';
-        else record[field.name] = n;
-        break;
-      }
-      case 'percent_bp': {
-        const n = Number(text.replace(/[,%\s]/g, ''));
-        if (!Number.isFinite(n)) errors[field.name] ??= 'invalid.not_a_number';
-        else record[field.name] = Math.round(n * 100);
-        break;
-      }
-      case 'money': {
-        const currency = String(values[field.currencyField ?? 'currency'] ?? '');
-        const parsed = inputToMinor(text, currency);
-        if ('error' in parsed) errors[field.name] ??= parsed.error;
-        else record[field.name] = parsed.minor;
-        break;
-      }
       case 'currency':
         record[field.name] = text.toUpperCase();
         break;

@@ -3,7 +3,7 @@
 
 import type { RecordKind } from './bindings';
 import { cache, db } from './db.svelte';
-import { formatDate } from './format';
+import { formatDate, formatNumber } from './format';
 import { t, type MessageKey } from './i18n';
 import type { AnyRecord, EnumName, RecordTypes } from './records';
 
@@ -58,7 +58,7 @@ export function recordLabel(kind: RecordKind, record: unknown): string {
     case 'role_rate':
       return String(r.role ?? '');
     case 'exchange_rate':
-      return `${String(r.currency ?? '')} ${safeDate(r.on_date as string)}`;
+      return `1 ${String(r.currency ?? '')} = ${typeof r.rate === 'number' ? formatNumber(r.rate, undefined, { maximumFractionDigits: 6 }) : ''} ${String(r.quote_currency ?? '')} · ${safeDate(r.on_date as string)}`;
     case 'project':
       return String(r.name ?? '');
     case 'outcome':

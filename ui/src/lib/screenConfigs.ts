@@ -270,10 +270,13 @@ export const FIELDS = {
     { name: 'valid_from', type: 'date', required: true },
     { name: 'valid_to', type: 'date' },
   ],
+  // "1 currency = rate quote_currency": a rate names both its currencies.
   exchange_rate: [
     { name: 'on_date', type: 'date', required: true },
-    { name: 'currency', type: 'currency', required: true },
+    { name: 'currency', type: 'currency', required: true, label: 'field.rate_base' },
     { name: 'rate', type: 'number', required: true },
+    { name: 'quote_currency', type: 'currency', required: true },
+    { name: 'source', type: 'text', wide: true },
   ],
   project: [
     cityField,
@@ -637,7 +640,13 @@ export const SCREEN_CONFIGS = {
   exchange_rate: {
     kind: 'exchange_rate',
     fields: FIELDS.exchange_rate,
-    columns: [dateCol('on_date'), textCol('currency'), numberCol('rate')],
+    columns: [
+      dateCol('on_date'),
+      textCol('currency', 'field.rate_base'),
+      numberCol('rate'),
+      textCol('quote_currency'),
+      textCol('source'),
+    ],
     filters: () => {
       const currencies = [...new Set(cache.rows('exchange_rate').map((r) => r.currency))].sort();
       return [
@@ -649,7 +658,7 @@ export const SCREEN_CONFIGS = {
         },
       ];
     },
-    defaults: () => ({ on_date: todayIso(), currency: 'USD' }),
+    defaults: () => ({ on_date: todayIso(), currency: 'USD', quote_currency: officeCurrency() }),
     pageSize: 12,
     initialSort: { column: 'on_date', direction: 'desc' },
   } satisfies RecordScreenConfig<'exchange_rate'>,

@@ -7,8 +7,9 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
-import { AppError, call, toAppError } from './api';
+import { AppError, call, explainCsv, toAppError } from './api';
 import type {
+  RoiQuery,
   BackupInfo,
   CdpImportReport,
   ConflictEntry,
@@ -67,7 +68,7 @@ class ShareState {
     return typeof path === 'string' ? path : null;
   }
 
-  private async savePath(fileName: string, name: string, extension: string): Promise<string | null> {
+  async savePath(fileName: string, name: string, extension: string): Promise<string | null> {
     const override = await call<string | null>('charts_save_override', { fileName });
     if (override) return override;
     return await save({ defaultPath: fileName, filters: [{ name, extensions: [extension] }] });
@@ -152,6 +153,19 @@ class ShareState {
         kind: 'message',
         text: t('share.exportedRecords', { n: written.records, path: written.path }),
       };
+    } catch (reason) {
+      this.showError(reason);
+    }
+  }
+
+  /** Saves the records behind a dashboard figure as CSV. */
+  async exportExplanation(query: RoiQuery, membershipId: string | null, figure: string) {
+    try {
+      const path = await this.savePath(`cabildo-${figure.replace('.', '-')}.csv`, t('share.filterCsv'), 'csv');
+      if (!path) return;
+      this.dialog = { kind: 'busy' };
+      const written = await explainCsv(path, query, membershipId, figure, language.current);
+      this.dialog = { kind: 'message', text: t('explain.exported', { path: written }) };
     } catch (reason) {
       this.showError(reason);
     }

@@ -21,13 +21,14 @@ function city(id: string, name: string): City {
     updated_at: 0,
     updated_by: 'o',
     deleted: false,
+    trashed_with: null,
   };
 }
 
 function status(cities: City[]): DbStatus {
   return {
     path: '/tmp/x.cabildo',
-    office: { id: 'o', name: 'Oficina', reporting_currency: 'MXN', language: 'es' },
+    office: { id: 'o', name: 'Oficina', reporting_currency: 'MXN', language: 'es', number_format: 'comma_point' },
     cities,
     recent: [],
     startup_error: null,

@@ -15,8 +15,18 @@ beforeEach(() => {
     if (cmd === 'record_save') {
       const record = (args as { record: Record<string, unknown> }).record;
       saved.push(record);
-      if (typeof record.amount_minor === 'number' && record.amount_minor < 0) {
+      // The core reads the typed text (numbers.rs); this stands in for two of its rules.
+      const amount = String(record.amount_minor ?? '');
+      if (amount.startsWith('-')) {
         throw { code: 'invalid.negative', message: 'invalid amount_minor: negative', field: 'amount_minor' };
+      }
+      if (amount === '1500,5') {
+        throw {
+          code: 'invalid.decimal_point_expected',
+          message: 'invalid amount_minor: decimal_point_expected (1,500.5)',
+          field: 'amount_minor',
+          detail: '1,500.5',
+        };
       }
       return { ...record, id: 'new-id' };
     }
@@ -82,7 +92,24 @@ describe('RecordForm', () => {
     expect(screen.getByTestId('form-cost_entry-error').textContent).toBe('Check the fields marked.');
   });
 
-  it('saves typed values as the core expects them', async () => {
+  it('says how to write a number the office way, with the number written so', async () => {
+    renderCostForm();
+    await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '1500,5' } });
+    await fireEvent.click(screen.getByTestId('form-cost_entry-save'));
+    await waitFor(() =>
+      expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe(
+        'Escriba los decimales con punto: 1,500.5',
+      ),
+    );
+    setLang('en');
+    await waitFor(() =>
+      expect(screen.getByTestId('form-cost_entry-amount_minor-error').textContent).toBe(
+        'Write decimals with a point: 1,500.5',
+      ),
+    );
+  });
+
+  it('sends typed numbers as typed, for the core to read', async () => {
     let result: unknown = null;
     renderCostForm();
     await fireEvent.input(screen.getByTestId('form-cost_entry-amount_minor'), { target: { value: '1,250.50' } });
@@ -92,7 +119,7 @@ describe('RecordForm', () => {
     expect(result).toMatchObject({
       city_id: 'c1',
       category: 'travel',
-      amount_minor: 125050,
+      amount_minor: '1,250.50',
       currency: 'MXN',
       hours: null,
       role: null,

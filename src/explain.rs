@@ -312,15 +312,15 @@ fn outcome_contributions(
         _ => OutcomeKind::PolicyTransfer,
     };
     let attributed: Vec<_> = store
-        .roi_outcomes(query.to, query.city_id.as_deref())?
+        .roi_outcomes_of(membership_id, query.to, query.city_id.as_deref())?
         .into_iter()
-        .filter(|o| o.membership_id == membership_id && o.occurred_on >= query.from)
-        .filter(|o| o.kind == kind)
+        .filter(|o| o.occurred_on >= query.from && o.kind == kind)
         .collect();
     let ids: HashSet<&str> = attributed.iter().map(|o| o.outcome_id.as_str()).collect();
     let mut labels = std::collections::HashMap::new();
     for id in ids {
-        labels.insert(id, store.label_of(RecordKind::Outcome, id)?);
+        let outcome: crate::model::Outcome = store.get(id)?;
+        labels.insert(id, outcome.description);
     }
     let mut out = Vec::new();
     for o in &attributed {

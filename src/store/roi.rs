@@ -158,6 +158,13 @@ struct CostGroup {
     first_on: [u32; 6],
 }
 
+/// The share of an outcome a membership is credited with: its basis points, scaled
+/// down in proportion when the outcome's live shares (`total_bp`) pass 100 %, so the
+/// outcome counts at most once.
+pub fn counted_share(share_bp: i64, total_bp: i64) -> f64 {
+    share_bp.clamp(0, 10_000) as f64 / total_bp.max(10_000) as f64
+}
+
 /// What was missing while converting: (currency, date) and (role, date).
 #[derive(Debug, Clone, Default)]
 pub struct MissingRates {
@@ -463,10 +470,49 @@ impl Store {
         }
         for o in &mut list {
             o.total_share_bp = totals.get(&o.outcome_id).copied().unwrap_or(0);
-            let bp = o.share_bp.clamp(0, 10_000) as f64;
-            o.share = bp / (o.total_share_bp.max(10_000) as f64);
+            o.share = counted_share(o.share_bp, o.total_share_bp);
         }
         Ok(list)
+    }
+
+    /// The same attributions as `roi_outcomes`, of one membership only, by its index
+    /// (the breakdown of one figure on a coordinator's file).
+    pub fn roi_outcomes_of(
+        &self,
+        membership_id: &str,
+        to: NaiveDate,
+        city_id: Option<&str>,
+    ) -> Result<Vec<AttributedOutcome>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
+                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
+                    (SELECT SUM(MIN(MAX(b.share_bp, 0), 10000)) FROM attribution b
+                      WHERE b.outcome_id = o.id AND b.deleted = 0)
+             FROM attribution a JOIN outcome o ON o.id = a.outcome_id
+             WHERE a.membership_id = ?1 AND a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?2
+               AND (?3 IS NULL OR o.city_id = ?3)
+             ORDER BY a.rowid",
+        )?;
+        let rows = stmt.query_map(params![membership_id, to.to_string(), city_id], |r| {
+            let share_bp = r.get::<_, i64>(4)?;
+            let total_share_bp = r.get::<_, Option<i64>>(11)?.unwrap_or(0);
+            Ok(AttributedOutcome {
+                membership_id: r.get(0)?,
+                outcome_id: r.get(1)?,
+                kind: enum_col(r, 2)?.unwrap_or(OutcomeKind::PolicyTransfer),
+                occurred_on: date_col(r, 3)?.unwrap_or(NaiveDate::MIN),
+                share_bp,
+                share: counted_share(share_bp, total_share_bp),
+                currency: r.get(5)?,
+                amount_minor: r.get(6)?,
+                committed_minor: r.get(7)?,
+                disbursed_minor: r.get(8)?,
+                financing_status: enum_col(r, 9)?,
+                months_saved: r.get(10)?,
+                total_share_bp,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn roi_meetings(

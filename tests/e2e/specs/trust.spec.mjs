@@ -44,7 +44,7 @@ describe('Figures a council can trust', () => {
     await setNumberFormat('1.234,56');
     await newTravelCost('1.500,50');
     await expect(byTestId('cost_entry-notice')).toHaveText('Guardado.');
-    await waitForCell('list-cost_entry', 'amount_minor', '$1.500,50');
+    await waitForCell('list-cost_entry', 'value', '$1.500,50');
   });
 
   it('with 1,234.56 chosen, refuses 1500,5 beside the field and saves nothing', async () => {
@@ -54,7 +54,7 @@ describe('Figures a council can trust', () => {
     await expect(byTestId('list-cost_entry-count')).toHaveText('1 de 1 registros');
     await screenshot('trust-decimal-comma-refused');
     await byTestId('form-cost_entry-cancel').click();
-    await waitForCell('list-cost_entry', 'amount_minor', '$1,500.50');
+    await waitForCell('list-cost_entry', 'value', '$1,500.50');
   });
 
   it('opens a dashboard cost to its entries, whose total equals the cell', async () => {
@@ -99,6 +99,6 @@ describe('Figures a council can trust', () => {
     await waitForCell('list-trash', 'dependents', '1');
     await byTestId('trash-restore').click();
     await goTo('costs');
-    await waitForCell('list-cost_entry', 'amount_minor', '$1,500.50');
+    await waitForCell('list-cost_entry', 'value', '$1,500.50');
   });
 });

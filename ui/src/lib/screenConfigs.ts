@@ -108,7 +108,7 @@ function yearCol<R>(id: string): Column<R> {
   };
 }
 
-function numberCol<R>(id: string, label?: MessageKey): Column<R> {
+function numberCol<R>(id: string, label?: MessageKey, maxDecimals = 2): Column<R> {
   return {
     id,
     label: label ?? (`field.${id}` as MessageKey),
@@ -116,7 +116,7 @@ function numberCol<R>(id: string, label?: MessageKey): Column<R> {
     value: (r) => (field(r, id) as number | null) ?? null,
     text: (r) => {
       const v = field(r, id);
-      return typeof v === 'number' ? formatNumber(v) : '';
+      return typeof v === 'number' ? formatNumber(v, undefined, { maximumFractionDigits: maxDecimals }) : '';
     },
   };
 }
@@ -643,7 +643,8 @@ export const SCREEN_CONFIGS = {
     columns: [
       dateCol('on_date'),
       textCol('currency', 'field.rate_base'),
-      numberCol('rate'),
+      // A rate keeps its digits: 1 MXN = 0.058351 USD.
+      numberCol('rate', undefined, 6),
       textCol('quote_currency'),
       textCol('source'),
     ],

@@ -178,6 +178,7 @@ export const en: Record<MessageKey, string> = {
   'explain.col.rates': 'Exchange rate used',
   'explain.col.share': 'Share',
   'explain.col.contributes': 'Contributes ({currency})',
+  'explain.sameCurrency': 'Same currency',
   'explain.rate': '1 {base} = {rate} {quote} ({date})',
   'explain.hoursAt': '{hours} of {role} at {rate}/h',
   'explain.noRoleRate': 'no rate',

@@ -178,6 +178,7 @@ export const es = {
   'explain.col.rates': 'Tipo de cambio usado',
   'explain.col.share': 'Participación',
   'explain.col.contributes': 'Aporta ({currency})',
+  'explain.sameCurrency': 'Misma moneda',
   'explain.rate': '1 {base} = {rate} {quote} ({date})',
   'explain.hoursAt': '{hours} de {role} a {rate}/h',
   'explain.noRoleRate': 'sin tarifa',

@@ -201,7 +201,8 @@ pub fn explain(
             .sum(),
     )?;
     // Summed in the order the summary sums, then shown by date.
-    let total = contributions.iter().map(|c| c.contributes).sum();
+    // `0.0 +`: an empty sum of floats is -0.0, which people would read as "-0".
+    let total = 0.0 + contributions.iter().map(|c| c.contributes).sum::<f64>();
     contributions.sort_by(|a, b| (a.on, &a.id).cmp(&(b.on, &b.id)));
     Ok(Explanation {
         query: query.clone(),

@@ -2,7 +2,8 @@
 # Everything that must pass before a change lands:
 #   1. setup (installs what is missing)
 #   2. cargo test --workspace (the core, and the shell's mock-runtime tests)
-#   3. UI: type check (svelte-check) and unit tests (vitest)
+#   3. lint: cargo fmt --check, clippy (every target, warnings are errors), eslint;
+#      UI: type check (svelte-check) and unit tests (vitest)
 #   4. build the app (dev profile, custom-protocol)
 #   5. package it (.deb) and check the .cabildo file association
 #   6. end-to-end tests of the real app under Xvfb (WebdriverIO + tauri-driver)
@@ -65,6 +66,9 @@ step "setup" bash scripts/setup.sh || {
   exit 1
 }
 step "core and shell tests (cargo test --workspace)" cargo test --workspace
+step "format (cargo fmt --check)" cargo fmt --all --check
+step "lint (cargo clippy --workspace --all-targets)" cargo clippy --workspace --all-targets -- -D warnings
+step "UI lint (eslint)" bash -c 'cd ui && npm run lint'
 step "UI type check (svelte-check)" bash -c 'cd ui && npm run check'
 step "UI unit tests (vitest)" bash -c 'cd ui && npm test'
 if step "build app" bash scripts/build-app.sh; then

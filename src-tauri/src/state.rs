@@ -96,14 +96,6 @@ impl AppState {
         Self::default()
     }
 
-    /// A state that opens `file` at start (`--open FILE`).
-    pub fn with_startup_file(file: Option<PathBuf>) -> Self {
-        Self::with_start(StartArgs {
-            open: file,
-            incoming: Vec::new(),
-        })
-    }
-
     /// A state for what the command line asked: a database to open, files to merge.
     pub fn with_start(args: StartArgs) -> Self {
         Self {

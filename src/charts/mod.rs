@@ -2,7 +2,7 @@
 //! from the ROI engine's report, so the app, the exported SVG, PNG and PDF and the
 //! council pack all show the same picture with the same figures.
 //!
-//! `render_svg` draws one chart; `ChartContext` (or `render_all`) draws several from one
+//! `render_svg` draws one chart; `ChartContext` draws several from one
 //! computation of the report (Charts screen, presentation mode, council pack); `png` and
 //! `pdf` turn the SVG into the other formats with the same embedded font; `council_pack`
 //! writes the whole PDF.
@@ -175,22 +175,6 @@ pub struct Chart {
 pub fn render_svg(store: &Store, request: &ChartRequest) -> Result<Chart> {
     let context = ChartContext::new(store, &request.query, request.lang)?;
     context.draw(request.kind, request.width, request.height)
-}
-
-/// Draws several charts from one computation of the report, in the order given.
-pub fn render_all(
-    store: &Store,
-    query: &RoiQuery,
-    lang: Lang,
-    kinds: &[ChartKind],
-    width: u32,
-    height: u32,
-) -> Result<Vec<Chart>> {
-    let context = ChartContext::new(store, query, lang)?;
-    kinds
-        .iter()
-        .map(|kind| context.draw(*kind, width, height))
-        .collect()
 }
 
 pub(crate) fn check_size(width: u32, height: u32) -> Result<()> {

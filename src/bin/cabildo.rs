@@ -125,7 +125,7 @@ fn must_exist(file: &Path) -> Result<()> {
 }
 
 /// Opens a file for a command that only reads: the file is never changed.
-fn open_for_reading(file: &Path) -> Result<Store> {
+pub(crate) fn open_for_reading(file: &Path) -> Result<Store> {
     must_exist(file)?;
     Store::open_read_only(file)
 }

@@ -10,7 +10,9 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::store::backups::BackupInfo;
-use crate::store::incoming::{copy_incoming, fingerprint_file, CheckedIncoming, IncomingLimits};
+use crate::store::incoming::{
+    copy_incoming_into, fingerprint_file, private_dir, CheckedIncoming, IncomingLimits,
+};
 use crate::store::merge::LocalState;
 use crate::store::{Change, Store};
 
@@ -155,11 +157,12 @@ pub fn plan_merge_with(
     // (same bytes) is recognised without being opened, and otherwise the copy is
     // already there.
     let stamp_before = file_stamp(incoming);
+    let dir = private_dir(store.path())?;
     let (fingerprinted, copy) = std::thread::scope(|scope| {
         let hashing = options
             .skip_known_files
             .then(|| scope.spawn(|| fingerprint_file(incoming, options.limits.max_bytes)));
-        let copy = copy_incoming(incoming, &options.limits);
+        let copy = copy_incoming_into(incoming, &options.limits, &dir);
         let fingerprinted = hashing.map(|h| {
             h.join()
                 .unwrap_or_else(|_| Err(Error::Argument("fingerprint failed".into())))
@@ -318,7 +321,9 @@ pub fn dismiss_conflict(store: &mut Store, conflict_id: &str) -> Result<()> {
 /// Returns the backup taken of the state that was replaced.
 pub fn restore_backup(store: &mut Store, backup: &Path) -> Result<Option<BackupInfo>> {
     let limits = IncomingLimits::default();
-    let checked = copy_incoming(backup, &limits)?.check(&limits, &super::columns::domain, None)?;
+    let dir = private_dir(store.path())?;
+    let checked =
+        copy_incoming_into(backup, &limits, &dir)?.check(&limits, &super::columns::domain, None)?;
     store.restore_checked(&checked)
 }
 

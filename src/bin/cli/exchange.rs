@@ -14,7 +14,7 @@ use cabildo::format::Lang;
 use cabildo::records::RecordKind;
 use cabildo::Store;
 
-use crate::open_for_writing;
+use crate::{open_for_reading, open_for_writing};
 
 #[derive(Subcommand)]
 pub enum ExchangeCommand {
@@ -101,7 +101,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
 pub fn run(command: ExchangeCommand) -> Result<()> {
     match command {
         ExchangeCommand::Export { file, out } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             store.export_snapshot(&out)?;
             println!("snapshot written to {}", out.display());
         }
@@ -113,7 +113,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
         } => merge_files(&into, &from, dry_run, json)?,
         ExchangeCommand::ExportXlsx { file, out, lang } => {
             let lang = parse_lang(&lang)?;
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             export::write_xlsx(&store, &out, lang, chrono::Local::now().date_naive())?;
             println!("workbook written to {}", out.display());
         }
@@ -135,7 +135,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
                             .join(", ")
                     ))
                 })?;
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let rows = export::write_csv(&store, kind, &out, lang)?;
             println!("{rows} records written to {}", out.display());
         }
@@ -160,7 +160,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
             region,
             json,
         } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let result = peers::peers(&store, &PeersFilter { country, region })?;
             if json {
                 print_json(&result)?;
@@ -208,7 +208,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
             }
         }
         ExchangeCommand::Conflicts { file, all, json } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let entries = merge::conflict_log(&store, all)?;
             if json {
                 print_json(&entries)?;

@@ -346,3 +346,229 @@ fn a_stamp_seen_far_ahead_never_drags_the_local_clock_past_the_bound() {
         next - now_ms()
     );
 }
+
+// ---- 5. order and scope of the checks ----------------------------------------------------
+
+#[test]
+fn two_rows_with_one_primary_key_are_refused_as_damage() {
+    // quick_check does not compare indexes with their tables: only integrity_check
+    // finds the second row under an id that must be unique.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, city_id, _) = sent(dir.path(), "duplicate");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let table_sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'city'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sql");
+    let index: String = conn
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE tbl_name = 'city' AND name LIKE 'sqlite_autoindex_%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the primary key's index");
+    drop(conn);
+    // Make the primary key's index an ordinary one, add a second row with the same
+    // id, then make it the primary key's index again: the file is well formed page by
+    // page, and holds two rows for one id.
+    let hidden = table_sql.replacen("id TEXT PRIMARY KEY", "id TEXT", 1);
+    assert_ne!(hidden, table_sql, "the table declares its key as expected");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch("PRAGMA writable_schema = ON;")
+        .expect("writable");
+    conn.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE name = 'city'",
+        [&hidden],
+    )
+    .expect("hide the key");
+    conn.execute(
+        "UPDATE sqlite_schema SET name = 'plain_index', sql = 'CREATE INDEX plain_index ON city(id)' WHERE name = ?1",
+        [&index],
+    )
+    .expect("plain index");
+    drop(conn);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")
+        .expect("no key checks");
+    conn.execute(
+        "INSERT INTO city (id, created_at, updated_at, updated_by, deleted, name, country)
+         SELECT id, created_at, updated_at, updated_by, deleted, 'Twin', country FROM city WHERE id = ?1",
+        [&city_id],
+    )
+    .expect("second row");
+    conn.execute_batch("PRAGMA writable_schema = ON;")
+        .expect("writable");
+    conn.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE name = 'city'",
+        [&table_sql],
+    )
+    .expect("restore the key");
+    conn.execute(
+        "UPDATE sqlite_schema SET name = ?1, sql = NULL WHERE name = 'plain_index'",
+        [&index],
+    )
+    .expect("restore the index");
+    drop(conn);
+    let quick: String = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .expect("quick_check");
+    assert_eq!(quick, "ok", "the forgery passes quick_check");
+    let err = refused(&path);
+    assert_eq!(err.code(), "corrupt", "{err}");
+}
+
+#[test]
+fn an_older_file_is_compared_with_the_schema_before_its_integrity_is_checked() {
+    // A file that says it is of an older version but whose schema is not that
+    // version's is refused for its schema, before any integrity code reads it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, _, _) = sent(dir.path(), "older");
+    tamper(&path, "PRAGMA user_version = 1;");
+    // Damage one data table's page (not the schema's, which must stay readable).
+    let (root, page): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let root = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'cost_entry'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("root page");
+        let size = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .expect("page size");
+        (root, size)
+    };
+    let mut bytes = std::fs::read(&path).expect("read");
+    let at = ((root - 1) * page) as usize;
+    for b in &mut bytes[at..at + 64] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).expect("write");
+    let err = refused(&path);
+    assert_eq!(err.code(), "unexpected_schema", "{err}");
+}
+
+#[test]
+fn rowids_at_both_ends_of_the_range_merge_without_looping() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, city_id, _) = sent(dir.path(), "rowids");
+    tamper(
+        &path,
+        &format!(
+            "UPDATE city SET rowid = 9223372036854775807 WHERE id = '{city_id}';
+             INSERT INTO city (rowid, id, created_at, updated_at, updated_by, deleted, name, country)
+             VALUES (-9223372036854775808, '0190b6a0-0000-7000-8000-0000000000aa', 1, 1, '{SENDER}', 0, 'Far', 'MX');"
+        ),
+    );
+    let (local, _) = local(dir.path());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut store = Store::open_existing(&local).expect("open");
+        let merged = merge::merge_file(&mut store, &path, &MergeOptions::default(), |_, _| true)
+            .map(|s| s.totals.new);
+        let _ = tx.send(merged);
+    });
+    let new = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the merge ends")
+        .expect("merged");
+    assert_eq!(new, 3, "two cities and the membership");
+}
+
+// ---- 7. tombstones of records never held here -----------------------------------------
+
+const CDP_CSV: &str = "Year Reported to CDP,Account Number,Organization,City,Country,CDP Region,Reporting Authority,Access,First Time Discloser,Population,Population Year,City Location,Last update\n\
+2018,31090,Municipio de León,León,Mexico,Latin America,CDP Cities,public,No,1578626,2015,POINT (-101.68 21.12),2020-06-25T04:52:49.050\n";
+
+#[test]
+fn a_tombstone_of_a_record_never_held_here_is_kept_counted_and_does_not_block_a_cdp_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("cities.csv");
+    std::fs::write(&csv, CDP_CSV).expect("csv");
+    // The sender imported CDP's cities, then deleted León.
+    let work = dir.path().join("sender.work.cabildo");
+    let sent = dir.path().join("sender.cabildo");
+    {
+        let mut sender = Store::create(&work, &office(SENDER, "Sender")).expect("create");
+        cabildo::exchange::cdp::import_file(&mut sender, &csv, |_, _| true).expect("import");
+        let leon = sender
+            .list::<City>(None)
+            .expect("cities")
+            .into_iter()
+            .find(|c| c.name == "León")
+            .expect("León");
+        sender
+            .delete(cabildo::RecordKind::City, &leon.meta.id)
+            .expect("delete");
+        sender.export_snapshot(&sent).expect("export");
+    }
+    let (local, _) = local(dir.path());
+    let mut store = Store::open_existing(&local).expect("open");
+    let plan = merge::plan_merge(&store, &sent).expect("plan");
+    assert_eq!(plan.unseen_tombstones, 1, "its own line in the preview");
+    assert!(plan.totals.tombstoned >= 1);
+    merge::apply_merge(&mut store, &plan, |_, _| true).expect("merge");
+    assert_eq!(store.trash().expect("trash").len(), 1, "kept, deleted");
+    // Importing CDP's list here brings León in: the deletion was not this office's.
+    let report =
+        cabildo::exchange::cdp::import_file(&mut store, &csv, |_, _| true).expect("import here");
+    assert_eq!(report.rows_skipped, 0, "{:?}", report.warnings);
+    let names: Vec<String> = store
+        .list::<City>(None)
+        .expect("cities")
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(names.contains(&"León".to_string()), "{names:?}");
+}
+
+#[test]
+fn an_edit_of_a_catalog_network_is_counted_apart_in_the_preview() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let work = dir.path().join("sender.work.cabildo");
+    let sent = dir.path().join("sender.cabildo");
+    {
+        let mut sender = Store::create(&work, &office(SENDER, "Sender")).expect("create");
+        let mut c40: Network = sender
+            .list::<Network>(None)
+            .expect("networks")
+            .into_iter()
+            .find(|n| n.acronym == "C40")
+            .expect("C40");
+        c40.name = "C40 renamed".into();
+        sender.update(c40).expect("edit");
+        sender.export_snapshot(&sent).expect("export");
+    }
+    let (local, _) = local(dir.path());
+    let store = Store::open_existing(&local).expect("open");
+    let plan = merge::plan_merge(&store, &sent).expect("plan");
+    assert_eq!(plan.catalog_changes, 1);
+}
+
+// ---- 6. settings cannot bloat ------------------------------------------------------------
+
+#[test]
+fn an_office_that_knows_many_peers_can_still_restore_its_backups() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (local, _) = local(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&local).expect("open");
+        conn.execute_batch("BEGIN").expect("begin");
+        for n in 0..20_000 {
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, '1000')",
+                [format!("known_stamp:peer-{n:05}")],
+            )
+            .expect("known");
+        }
+        conn.execute_batch("COMMIT").expect("commit");
+    }
+    let mut store = Store::open_existing(&local).expect("open");
+    let backup = store.backup_to_folder().expect("backup").expect("a file");
+    merge::restore_backup(&mut store, Path::new(&backup.path)).expect("restored");
+}

@@ -69,6 +69,11 @@ pub struct MergePlan {
     /// When this very file (same fingerprint) was merged before: nothing left to do.
     #[ts(type = "number | null")]
     pub already_merged_at: Option<i64>,
+    /// Deleted records the local file never held, among `totals.tombstoned`: kept
+    /// deleted (a later copy arrives deleted) without blocking a re-creation here.
+    pub unseen_tombstones: u32,
+    /// Networks of the seeded catalog the file edits or deletes, counted apart.
+    pub catalog_changes: u32,
     /// The checked private copy the plan was computed from; applying the plan merges
     /// exactly what was previewed, even if the original file changes meanwhile.
     #[serde(skip)]
@@ -188,6 +193,8 @@ pub fn plan_merge_with(
                 changes: 0,
                 conflicts: Vec::new(),
                 already_merged_at: Some(previous.merged_at),
+                unseen_tombstones: 0,
+                catalog_changes: 0,
                 checked: None,
                 local_state: None,
             });
@@ -218,6 +225,8 @@ pub fn plan_merge_with(
         kinds: preview.kinds,
         conflicts: preview.conflicts,
         already_merged_at: None,
+        unseen_tombstones: preview.unseen_tombstones,
+        catalog_changes: preview.catalog_changes,
         checked: Some(Arc::new(checked)),
         local_state: Some(preview.local_state),
     })

@@ -153,6 +153,11 @@ pub(crate) struct Preview {
     pub conflicts: Vec<ConflictPair>,
     /// The file holds exactly the local records (same versions, nothing more or less).
     pub same_records: bool,
+    /// Deleted records of the file that this file never held (kept deleted, so a later
+    /// copy of the record arrives deleted too).
+    pub unseen_tombstones: u32,
+    /// Networks of the seeded catalog that the file edits or deletes.
+    pub catalog_changes: u32,
     /// The state of the local file the preview was computed on.
     pub local_state: LocalState,
 }
@@ -243,6 +248,24 @@ fn row_json(row: &rusqlite::Row, columns: &[Column], offset: usize) -> rusqlite:
         );
     }
     Ok(Json::Object(object))
+}
+
+/// Most offices whose writes a file remembers knowing (`known_stamp:*` rows): what a
+/// received file may hold, so this file stays acceptable to its peers and its own
+/// backups stay restorable however many offices it merges from.
+const MAX_KNOWN_OFFICES: usize = super::incoming::MAX_OFFICES;
+
+/// Keeps the `limit` most recent knowledge rows, forgetting the oldest: forgetting
+/// what another office knew is safe (a later merge reports a conflict rather than
+/// an update), and settings never grow past the bound.
+pub(crate) fn prune_knowledge(conn: &rusqlite::Connection, limit: usize) -> Result<()> {
+    conn.execute(
+        "DELETE FROM settings WHERE substr(key, 1, length(?1)) = ?1 AND key NOT IN (
+             SELECT key FROM settings WHERE substr(key, 1, length(?1)) = ?1
+             ORDER BY CAST(value AS INTEGER) DESC, key LIMIT ?2)",
+        params![KNOWN_STAMP_PREFIX, limit as i64],
+    )?;
+    Ok(())
 }
 
 /// Rows from which the largest table is counted on two cores.
@@ -721,6 +744,35 @@ impl Store {
         Ok((kinds, same))
     }
 
+    /// The preview's own lines: tombstones of records never held here, and edits or
+    /// deletions of the seeded catalog's networks (a change everyone shares).
+    fn preview_notes(&self) -> Result<(u32, u32)> {
+        let mut unseen: i64 = 0;
+        for kind in RecordKind::ALL {
+            let table = kind.info().table;
+            unseen += self.conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM {INCOMING}.\"{table}\" i
+                     WHERE i.deleted AND NOT EXISTS (SELECT 1 FROM main.\"{table}\" l WHERE l.id = i.id)"
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )?;
+        }
+        let catalog: i64 = self.conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM {INCOMING}.network i JOIN main.network l ON l.id = i.id
+                 WHERE l.updated_by = ?1 AND NOT {SAME_STAMP} AND {INCOMING_WINS}"
+            ),
+            [crate::catalog::CATALOG_OFFICE],
+            |r| r.get(0),
+        )?;
+        Ok((
+            u32::try_from(unseen).unwrap_or(u32::MAX),
+            u32::try_from(catalog).unwrap_or(u32::MAX),
+        ))
+    }
+
     fn record_count(&self, kind: RecordKind) -> Result<u32> {
         let sql = format!("SELECT COUNT(*) FROM main.\"{}\"", kind.info().table);
         Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u32)
@@ -767,6 +819,7 @@ impl Store {
                 conflicts.extend(self.conflict_pairs(k.kind, Some(room))?);
             }
         }
+        let (unseen_tombstones, catalog_changes) = self.preview_notes()?;
         let incoming: u32 = kinds.iter().map(|k| k.counts.incoming).sum();
         let mut same_records = same == incoming;
         if same_records {
@@ -780,6 +833,8 @@ impl Store {
             kinds,
             conflicts,
             same_records,
+            unseen_tombstones,
+            catalog_changes,
             local_state: LocalState {
                 data_version: 0,
                 total_changes: 0,
@@ -885,6 +940,7 @@ impl Store {
         // Parents and children arrive in one statement stream; references are checked
         // once, at commit.
         self.conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let believed = self.believed_knowledge(checked)?;
         let merge_id = new_id();
         let total = checked.records();
         let mut done: u64 = 0;
@@ -921,7 +977,7 @@ impl Store {
                 progress(done.min(total), total)
             })?;
         }
-        self.remember_knowledge(checked)?;
+        self.remember_knowledge(&believed)?;
         if let Err(e) = self.commit_then_checkpoint_aside() {
             let dangling = self.first_dangling_reference()?;
             return Err(match dangling {
@@ -1038,15 +1094,17 @@ impl Store {
     }
 
     /// After a merge this file knows everything the sender knew.
-    fn remember_knowledge(&self, checked: &CheckedIncoming) -> Result<()> {
+    ///
+    /// Only what the file proved (`believed`, computed before the merge wrote
+    /// anything): a claim is never stored, and so never passed on, beyond that. The
+    /// rows stay bounded (`prune_knowledge`).
+    fn remember_knowledge(&self, believed: &[(String, i64)]) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
         )?;
-        // Only what the file proved (see `believed_knowledge`): a claim is never
-        // stored, and so never passed on, beyond that.
-        for (office, stamp) in self.believed_knowledge(checked)? {
-            if office == self.office.id {
+        for (office, stamp) in believed {
+            if office == &self.office.id {
                 continue;
             }
             stmt.execute(params![
@@ -1054,7 +1112,7 @@ impl Store {
                 stamp.to_string()
             ])?;
         }
-        Ok(())
+        prune_knowledge(&self.conn, MAX_KNOWN_OFFICES)
     }
 
     fn first_dangling_reference(&self) -> Result<Option<String>> {
@@ -1211,5 +1269,40 @@ impl Store {
             out.insert(id, label);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_knowledge_rows_up_to_the_limit() {
+        let store = Store::open_in_memory().expect("store");
+        for n in 0..10 {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    params![
+                        format!("{KNOWN_STAMP_PREFIX}office-{n}"),
+                        (n * 100).to_string()
+                    ],
+                )
+                .expect("insert");
+        }
+        prune_knowledge(&store.conn, 3).expect("prune");
+        let kept: Vec<String> = store
+            .known_stamps()
+            .expect("known")
+            .into_iter()
+            .map(|(office, _)| office)
+            .filter(|office| office.starts_with("office-"))
+            .collect();
+        assert_eq!(kept.len(), 3);
+        assert!(kept.contains(&"office-9".to_string()));
+        assert!(!kept.contains(&"office-0".to_string()));
+        // The office's own settings are not knowledge rows and stay.
+        assert!(store.office().id.len() > 10);
     }
 }

@@ -445,7 +445,16 @@ conflicts: Array<ConflictPair>,
 /**
  * When this very file (same fingerprint) was merged before: nothing left to do.
  */
-already_merged_at: number | null, };
+already_merged_at: number | null, 
+/**
+ * Deleted records the local file never held, among `totals.tombstoned`: kept
+ * deleted (a later copy arrives deleted) without blocking a re-creation here.
+ */
+unseen_tombstones: number, 
+/**
+ * Networks of the seeded catalog the file edits or deletes, counted apart.
+ */
+catalog_changes: number, };
 
 export type MergeSummary = { 
 /**

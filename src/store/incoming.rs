@@ -440,6 +440,15 @@ fn untrusted(e: rusqlite::Error) -> Error {
             },
             _ => Error::Sqlite(e),
         },
+        // A value of the schema or the settings that is not what SQLite's own tables
+        // hold (text that is not UTF-8, a number where text belongs): the file is
+        // damaged or was written by something else.
+        rusqlite::Error::Utf8Error(..)
+        | rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::InvalidColumnType(..) => {
+            Error::Corrupt(format!("unexpected value: {e}"))
+        }
         _ => Error::Sqlite(e),
     }
 }

@@ -735,8 +735,13 @@ fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Resu
             .unwrap_or_else(|| "cabildo".into())
     );
     let backup = path.with_file_name(name);
-    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy().as_ref()])?;
-    Ok(())
+    // Under a temporary name: a crash during the copy must not leave what looks like
+    // a whole backup.
+    files::write_via_partial(&backup, |partial| {
+        conn.execute("VACUUM INTO ?1", [partial.to_string_lossy().as_ref()])?;
+        std::fs::File::open(partial)?.sync_all()?;
+        Ok(())
+    })
 }
 
 /// Writes the office's four settings as one transaction (a savepoint, so it also

@@ -84,7 +84,7 @@ pub enum Error {
 }
 
 /// One received record that breaks a rule of its kind.
-#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+#[derive(Serialize, serde::Deserialize, TS, Debug, Clone, PartialEq, Eq)]
 pub struct RuleBreak {
     pub kind: RecordKind,
     pub id: String,

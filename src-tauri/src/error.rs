@@ -16,6 +16,10 @@ pub struct CommandError {
     /// the UI can show the error next to it. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `record_rules`: the received records refused, each with its rule, for
+    /// the UI to name in the user's language. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<cabildo::error::RuleBreak>,
 }
 
 impl CommandError {
@@ -24,6 +28,7 @@ impl CommandError {
             code: code.into(),
             message: message.into(),
             field: None,
+            problems: Vec::new(),
         }
     }
 }
@@ -61,6 +66,7 @@ impl From<cabildo::Error> for CommandError {
             code: payload.code,
             message: payload.message,
             field: payload.field,
+            problems: payload.problems,
         }
     }
 }

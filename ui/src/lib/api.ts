@@ -11,6 +11,7 @@ import type {
   PortfolioCounts,
   RecordKind,
   RoiQuery,
+  RuleBreak,
   TrashItem,
 } from './bindings';
 import type { RecordTypes } from './records';
@@ -21,6 +22,8 @@ export interface CommandErrorPayload {
   message: string;
   /** The record field a rule violation (`invalid.<rule>`) concerns. */
   field?: string | null;
+  /** For `record_rules`: the received records named, with the rule each breaks. */
+  problems?: RuleBreak[];
 }
 
 /** Codes produced by the UI side itself (the shell defines the others). */
@@ -30,12 +33,20 @@ export class AppError extends Error {
   readonly code: string;
   /** The record field the error concerns, when it concerns one. */
   readonly field: string | null;
+  /** For `record_rules`: the first few received records that break a rule. */
+  readonly problems: RuleBreak[];
 
-  constructor(code: string, message: string, field: string | null = null) {
+  constructor(
+    code: string,
+    message: string,
+    field: string | null = null,
+    problems: RuleBreak[] = [],
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.field = field;
+    this.problems = problems;
   }
 }
 
@@ -52,7 +63,7 @@ function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
 export function toAppError(reason: unknown): AppError {
   if (reason instanceof AppError) return reason;
   if (isCommandErrorPayload(reason)) {
-    return new AppError(reason.code, reason.message, reason.field ?? null);
+    return new AppError(reason.code, reason.message, reason.field ?? null, reason.problems ?? []);
   }
   // Tauri itself rejects with a string (unknown command, permission denied…).
   if (typeof reason === 'string') return new AppError(IPC_ERROR_CODE, reason);

@@ -7,6 +7,16 @@ export type ErrorPayload = { code: string, message: string, field: string | null
  */
 problems: Array<RuleBreak>, };
 
+export type RuleBreak = { kind: RecordKind, id: string, 
+/**
+ * The field the rule is about (a column name), empty when it is the whole record.
+ */
+field: string, 
+/**
+ * The rule's code, as in `invalid.<rule>`.
+ */
+rule: string, };
+
 export type Lang = "es" | "en";
 
 export type RecordKind = "city" | "network" | "membership" | "thesis" | "meeting" | "cost_entry" | "role_rate" | "exchange_rate" | "project" | "outcome" | "attribution" | "metric";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything that must pass before a change lands:
 #   1. setup (installs what is missing)
-#   2. cargo test --workspace (the core, and the shell's mock-runtime tests)
+#   2. cargo test --workspace (the core, and the shell's mock-runtime tests),
+#      then 100 kills of the real CLI (scripts/crash-test.sh)
 #   3. UI: type check (svelte-check) and unit tests (vitest)
 #   4. build the app (dev profile, custom-protocol)
 #   5. package it (.deb) and check the .cabildo file association
@@ -65,6 +66,9 @@ step "setup" bash scripts/setup.sh || {
   exit 1
 }
 step "core and shell tests (cargo test --workspace)" cargo test --workspace
+# 100 SIGKILLs of the real CLI during edits, merge, CDP import, restore and
+# migration (about a minute); scripts/crash-test.sh 1000 for the full count.
+step "kill test (100 kills)" bash scripts/crash-test.sh 100
 step "UI type check (svelte-check)" bash -c 'cd ui && npm run check'
 step "UI unit tests (vitest)" bash -c 'cd ui && npm test'
 if step "build app" bash scripts/build-app.sh; then

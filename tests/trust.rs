@@ -216,3 +216,68 @@ fn the_private_copy_of_a_received_file_is_in_the_data_folder_for_the_owner_only(
         .mode();
     assert_eq!(mode & 0o777, 0o700);
 }
+
+// ---- backups ---------------------------------------------------------------------------
+
+#[test]
+fn restoring_an_older_backup_says_how_much_newer_the_file_was_and_keeps_it_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("office.cabildo");
+    let mut store = Store::create(&path, &office(1)).expect("create");
+    store.insert(city("Before")).expect("city");
+    let older = store.backup_to_folder().expect("backup").expect("file");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    store.insert(city("After")).expect("a later city");
+    let report = merge::restore_backup_report(&mut store, Path::new(&older.path)).expect("restore");
+    assert!(report.newer_by_ms >= 20, "{report:?}");
+    let safety = report.safety.expect("the replaced state is kept");
+    let kept = Store::open_read_only(Path::new(&safety.path)).expect("open the copy");
+    assert_eq!(kept.list::<City>(None).expect("cities").len(), 2);
+    assert_eq!(store.list::<City>(None).expect("cities").len(), 1);
+}
+
+#[test]
+fn a_backup_is_never_rotated_away_by_the_write_it_protects_and_leftovers_are_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("office.cabildo");
+    let store = Store::create(&path, &office(1)).expect("create");
+    let backups = dir.path().join("backups");
+    std::fs::create_dir_all(&backups).expect("dir");
+    // Backups named in the future (a clock that was ahead): the new one sorts last.
+    for n in 0..12 {
+        std::fs::copy(
+            &path,
+            backups.join(format!("office-2099{:02}01-000000.000.cabildo", n + 1)),
+        )
+        .expect("copy");
+    }
+    std::fs::write(backups.join("office-x.cabildo.partial"), b"half").expect("partial");
+    let taken = store.backup_to_folder().expect("backup").expect("file");
+    assert!(Path::new(&taken.path).exists(), "the new backup was kept");
+    let listed = cabildo::store::backups::list_backups(&path).expect("list");
+    assert!(listed.len() <= cabildo::store::backups::KEEP_BACKUPS + 1);
+    drop(store);
+    Store::open_existing(&path).expect("open");
+    assert!(!backups.join("office-x.cabildo.partial").exists());
+}
+
+#[test]
+fn a_new_database_is_created_whole_under_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.cabildo");
+    // A leftover of a creation interrupted before.
+    std::fs::write(cabildo::files::partial_path(&path), b"half a file").expect("leftover");
+    let store = Store::create(&path, &office(1)).expect("create");
+    assert_eq!(store.office().id, "00000000-0000-4000-8000-000000000001");
+    assert!(!cabildo::files::partial_path(&path).exists());
+    drop(store);
+    let err = match Store::create(&path, &office(2)) {
+        Ok(_) => panic!("an existing database is never replaced"),
+        Err(e) => e,
+    };
+    assert_eq!(err.code(), "already_exists");
+    assert_eq!(
+        Store::open_existing(&path).expect("open").office().id,
+        "00000000-0000-4000-8000-000000000001"
+    );
+}

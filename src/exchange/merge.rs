@@ -329,11 +329,32 @@ pub fn dismiss_conflict(store: &mut Store, conflict_id: &str) -> Result<()> {
 /// state. The backup is checked like any received file and must be this office's.
 /// Returns the backup taken of the state that was replaced.
 pub fn restore_backup(store: &mut Store, backup: &Path) -> Result<Option<BackupInfo>> {
+    Ok(restore_backup_report(store, backup)?.safety)
+}
+
+/// What a restore replaced.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct RestoreReport {
+    /// The backup taken of the state that was replaced.
+    pub safety: Option<BackupInfo>,
+    /// How much newer the replaced state's latest write was than the backup's
+    /// (milliseconds; 0 or less when the backup was not older).
+    #[ts(type = "number")]
+    pub newer_by_ms: i64,
+}
+
+/// `restore_backup`, saying how much newer the replaced file was.
+pub fn restore_backup_report(store: &mut Store, backup: &Path) -> Result<RestoreReport> {
     let limits = IncomingLimits::default();
     let dir = private_dir(store.path())?;
     let checked =
         copy_incoming_into(backup, &limits, &dir)?.check(&limits, &super::columns::domain, None)?;
-    store.restore_checked(&checked)
+    let newer_by_ms = store.data_stamp()?.saturating_sub(checked.high_stamp);
+    let safety = store.restore_checked(&checked)?;
+    Ok(RestoreReport {
+        safety,
+        newer_by_ms,
+    })
 }
 
 /// The backups of the open database, newest first.

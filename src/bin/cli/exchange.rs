@@ -201,9 +201,15 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
         }
         ExchangeCommand::RestoreBackup { file, backup } => {
             let mut store = open_for_writing(&file)?;
-            let safety = merge::restore_backup(&mut store, &backup)?;
+            let report = merge::restore_backup_report(&mut store, &backup)?;
             println!("{} restored from {}", file.display(), backup.display());
-            if let Some(safety) = safety {
+            if report.newer_by_ms > 0 {
+                println!(
+                    "the replaced state was newer by {} (its latest change)",
+                    span(report.newer_by_ms)
+                );
+            }
+            if let Some(safety) = report.safety {
                 println!("the replaced state was backed up to {}", safety.path);
             }
         }
@@ -339,6 +345,16 @@ fn print_summary(summary: &MergeSummary) {
     }
     if let Some(backup) = &summary.backup {
         println!("  backup of the previous state: {}", backup.path);
+    }
+}
+
+/// A duration for people: minutes, hours or days.
+fn span(ms: i64) -> String {
+    let minutes = ms / 60_000;
+    match minutes {
+        m if m < 120 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} days", m / (24 * 60)),
     }
 }
 

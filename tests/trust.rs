@@ -281,3 +281,49 @@ fn a_new_database_is_created_whole_under_its_name() {
         "00000000-0000-4000-8000-000000000001"
     );
 }
+
+// ---- checking a received file without the store, and cancelling it ---------------------
+
+#[test]
+fn a_received_file_is_checked_without_the_store_then_planned_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sent = dir.path().join("sent.cabildo");
+    cabildo::generate::generate(&sent, 1, 3, |_| {}).expect("generate");
+    let local = dir.path().join("local.cabildo");
+    let store = Store::create(&local, &office(1)).expect("create");
+    let received = merge::check_received(&sent, Some(&local), &MergeOptions::default())
+        .expect("checked without the store");
+    let plan = merge::plan_checked(&store, received).expect("plan");
+    assert_eq!(plan, merge::plan_merge(&store, &sent).expect("plan"));
+    assert!(plan.totals.new > 1000);
+}
+
+#[test]
+fn cancelling_the_copy_or_the_check_of_a_received_file_stops_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sent = dir.path().join("sent.cabildo");
+    cabildo::generate::generate(&sent, 1, 3, |_| {}).expect("generate");
+    let local = dir.path().join("local.cabildo");
+    let (cancel, handle) = cabildo::store::incoming::CancelFlag::new();
+    let mut options = MergeOptions::default();
+    options.limits.cancel = cancel;
+    // Before the copy.
+    handle.store(true, std::sync::atomic::Ordering::Relaxed);
+    let err = merge::check_received(&sent, Some(&local), &options).expect_err("cancelled");
+    assert_eq!(err.code(), "cancelled");
+    // After the copy, inside SQLite's reads.
+    handle.store(false, std::sync::atomic::Ordering::Relaxed);
+    let private = cabildo::store::incoming::private_dir(Some(&local)).expect("dir");
+    let copy = cabildo::store::incoming::copy_incoming_into(&sent, &options.limits, &private)
+        .expect("copied");
+    handle.store(true, std::sync::atomic::Ordering::Relaxed);
+    let err = copy
+        .check(&options.limits, &cabildo::exchange::columns::domain, None)
+        .expect_err("cancelled");
+    assert_eq!(err.code(), "cancelled", "{err}");
+    assert_eq!(
+        std::fs::read_dir(&private).expect("dir").count(),
+        0,
+        "no private copy is left behind"
+    );
+}

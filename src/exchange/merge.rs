@@ -210,6 +210,74 @@ pub fn plan_merge_with(
         &super::columns::domain,
         fingerprint_of_copy,
     )?;
+    plan_from_checked(store, checked, incoming)
+}
+
+/// A received file copied and checked without the local database (see
+/// `check_received`), waiting to be planned.
+#[derive(Debug)]
+pub struct ReceivedFile {
+    checked: CheckedIncoming,
+}
+
+impl ReceivedFile {
+    /// The file as the user named it.
+    pub fn source(&self) -> &Path {
+        &self.checked.source
+    }
+}
+
+/// Copies and checks a received file without the local database, so that a front
+/// end can do it (the long part of a plan) without holding the store, and cancel it
+/// through `options.limits.cancel`. `beside` is the local database's path: the
+/// private copy goes in its folder. Plan it with `plan_checked`.
+pub fn check_received(
+    incoming: &Path,
+    beside: Option<&Path>,
+    options: &MergeOptions,
+) -> Result<ReceivedFile> {
+    if let Some(local) = beside {
+        if same_path(local, incoming) {
+            return Err(Error::MergeIntoItself(incoming.display().to_string()));
+        }
+    }
+    let dir = private_dir(beside)?;
+    let copy = copy_incoming_into(incoming, &options.limits, &dir)?;
+    let checked = copy.check(&options.limits, &super::columns::domain, None)?;
+    Ok(ReceivedFile { checked })
+}
+
+/// The plan of a file checked by `check_received`: what `plan_merge` answers.
+pub fn plan_checked(store: &Store, received: ReceivedFile) -> Result<MergePlan> {
+    let checked = received.checked;
+    let incoming = checked.source.clone();
+    if let Some(local) = store.path() {
+        if same_path(local, &incoming) {
+            return Err(Error::MergeIntoItself(incoming.display().to_string()));
+        }
+    }
+    if let Some(previous) = store.merge_with_fingerprint(&checked.fingerprint)? {
+        return Ok(MergePlan {
+            source: summary_of(&checked),
+            kinds: Vec::new(),
+            totals: MergeCounts::default(),
+            changes: 0,
+            conflicts: Vec::new(),
+            already_merged_at: Some(previous.merged_at),
+            unseen_tombstones: 0,
+            catalog_changes: 0,
+            checked: None,
+            local_state: None,
+        });
+    }
+    plan_from_checked(store, checked, &incoming)
+}
+
+fn plan_from_checked(
+    store: &Store,
+    checked: CheckedIncoming,
+    incoming: &Path,
+) -> Result<MergePlan> {
     let preview = store.merge_preview(&checked, LISTED_CONFLICTS)?;
     if checked.office_id == store.office().id && preview.same_records {
         return Err(Error::MergeIntoItself(format!(

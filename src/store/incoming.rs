@@ -46,6 +46,46 @@ pub struct IncomingLimits {
     /// `SQLITE_LIMIT_LENGTH` of the connection that reads the file: no string or blob
     /// longer than this (in bytes) is ever materialised.
     pub max_value_bytes: i32,
+    /// Set from another thread to stop copying and checking (`Error::Cancelled`).
+    pub cancel: CancelFlag,
+}
+
+/// A flag another thread sets to cancel the copy and the check of a received file.
+/// Copying stops between chunks; SQLite's reads are interrupted by a progress
+/// handler, so a check of a large file stops within milliseconds.
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl CancelFlag {
+    /// A flag, and the handle that sets it.
+    pub fn new() -> (CancelFlag, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        (CancelFlag(Some(flag.clone())), flag)
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.is_set() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 impl Default for IncomingLimits {
@@ -56,6 +96,7 @@ impl Default for IncomingLimits {
             max_rows: 10_000_000,
             // A text field holds at most MAX_TEXT_CHARS characters of up to 4 bytes.
             max_value_bytes: (MAX_TEXT_CHARS as i32) * 4 + 1024,
+            cancel: CancelFlag::default(),
         }
     }
 }
@@ -275,7 +316,7 @@ fn read_header(file: &mut std::fs::File, shown: &str) -> Result<Header> {
 /// SHA-256 (hex) and length of a file, read once; refuses past `max_bytes`.
 /// Cheap enough to recognise a file merged before without copying or opening it.
 pub fn fingerprint_file(path: &Path, max_bytes: u64) -> Result<(String, u64)> {
-    fingerprint_with_format(path, max_bytes, None)
+    fingerprint_with_format(path, max_bytes, None, &CancelFlag::default())
 }
 
 /// The fingerprint, hashing `format` in place of header bytes 18 and 19 (the private
@@ -285,12 +326,14 @@ fn fingerprint_with_format(
     path: &Path,
     max_bytes: u64,
     format: Option<[u8; 2]>,
+    cancel: &CancelFlag,
 ) -> Result<(String, u64)> {
     let mut file = open_received(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut bytes: u64 = 0;
     loop {
+        cancel.check()?;
         let n = file.read(&mut buffer)?;
         if n == 0 {
             break;
@@ -349,7 +392,17 @@ pub fn copy_incoming_into(
     };
     // std copies file to file inside the kernel where it can; `take` bounds a file
     // that grows while it is copied. No fsync: the copy is private and temporary.
-    let bytes = std::io::copy(&mut source.take(limits.max_bytes + 1), &mut target)?;
+    // In chunks, so that a cancel is seen between them.
+    let mut bytes: u64 = 0;
+    loop {
+        limits.cancel.check()?;
+        let room = (limits.max_bytes + 1).saturating_sub(bytes).min(64 << 20);
+        let copied = std::io::copy(&mut Read::by_ref(&mut source).take(room), &mut target)?;
+        bytes += copied;
+        if copied == 0 || bytes > limits.max_bytes {
+            break;
+        }
+    }
     drop(target);
     if bytes > limits.max_bytes {
         return Err(Error::FileTooLarge {
@@ -363,7 +416,9 @@ pub fn copy_incoming_into(
         .read_to_end(&mut first_page)?;
     let header = parse_header(&first_page, &shown)?;
     check_identity(&header, &shown)?;
-    if bytes % header.page_size != 0 || header.pages.is_some_and(|p| p * header.page_size > bytes) {
+    if !bytes.is_multiple_of(header.page_size)
+        || header.pages.is_some_and(|p| p * header.page_size > bytes)
+    {
         return Err(Error::Corrupt(format!("{shown} is truncated")));
     }
     // A file saved in WAL mode would need its -wal and -shm companions even to be read;
@@ -411,6 +466,10 @@ fn open_defensive(path: &Path, writable: bool, limits: &IncomingLimits) -> Resul
     let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     defend(&conn)?;
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, limits.max_value_bytes)?;
+    if limits.cancel.0.is_some() {
+        let cancel = limits.cancel.clone();
+        conn.progress_handler(10_000, Some(move || cancel.is_set()))?;
+    }
     conn.pragma_update(None, "mmap_size", 0)?;
     Ok(conn)
 }
@@ -433,6 +492,7 @@ fn untrusted(e: rusqlite::Error) -> Error {
             rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
                 Error::Corrupt(msg.clone().unwrap_or_else(|| f.to_string()))
             }
+            rusqlite::ErrorCode::OperationInterrupted => Error::Cancelled,
             rusqlite::ErrorCode::TooBig => Error::BadValue {
                 table: "?".into(),
                 column: "?".into(),
@@ -935,8 +995,10 @@ fn run_tasks(
             }
             let outcome = match tasks[i].1 {
                 Task::IntegrityCheck => integrity_check(&conn).map(|_| Outcome::Done),
-                Task::Fingerprint => fingerprint_with_format(path, u64::MAX, Some(format))
-                    .map(|(hash, _)| Outcome::Fingerprint(hash)),
+                Task::Fingerprint => {
+                    fingerprint_with_format(path, u64::MAX, Some(format), &limits.cancel)
+                        .map(|(hash, _)| Outcome::Fingerprint(hash))
+                }
                 Task::Table(kind) => check_table(&conn, kind, domain, newest_allowed)
                     .map(|(newest, held)| Outcome::Newest(newest, held)),
             };

@@ -123,6 +123,9 @@ done
 [ "$(field version "$after_migration")" = 2 ] || die "the migration did not run: $after_migration"
 
 declare -A kills missed failed
+# The longest delay for each kind: an uninterrupted run's time, shortened each
+# time a run ends before its kill (the machine may be faster than at setup).
+declare -A window=([edits]=$((d_start + d_edits)) [merge]=$d_merge [cdp]=$d_cdp [restore]=$d_restore [migration]=$d_migration)
 failures=0
 
 fail() {
@@ -170,7 +173,7 @@ while [ "$round" -lt "$N" ]; do
     edits)
       fresh local0.cabildo work.cabildo
       : >ids.txt
-      delay=$(delay_within $((d_start + d_edits)))
+      delay=$(delay_within "${window[edits]}")
       "$CLI" write-loop work.cabildo >ids.txt 2>/dev/null &
       pid=$!
       sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
@@ -180,23 +183,23 @@ while [ "$round" -lt "$N" ]; do
       ;;
     merge)
       fresh local0.cabildo work.cabildo
-      delay=$(delay_within "$d_merge")
+      delay=$(delay_within "${window[merge]}")
       run_and_kill "$delay" "$CLI" merge work.cabildo big.cabildo
       ;;
     cdp)
       fresh local0.cabildo work.cabildo
-      delay=$(delay_within "$d_cdp")
+      delay=$(delay_within "${window[cdp]}")
       run_and_kill "$delay" "$CLI" import-cdp work.cabildo "$CDP_CSV"
       ;;
     restore)
       fresh state-b.cabildo work.cabildo
-      delay=$(delay_within "$d_restore")
+      delay=$(delay_within "${window[restore]}")
       run_and_kill "$delay" "$CLI" restore-backup work.cabildo state-a.cabildo
       ;;
     migration)
       rm -f ./*.bak ./*.bak.partial
       fresh v1.cabildo work.cabildo
-      delay=$(delay_within "$d_migration")
+      delay=$(delay_within "${window[migration]}")
       run_and_kill "$delay" "$CLI" merge work.cabildo state-a.cabildo --dry-run
       ;;
     *) die "unknown kind $kind" ;;
@@ -204,6 +207,8 @@ while [ "$round" -lt "$N" ]; do
   if [ "$status" -ne 137 ]; then
     # The work ended before the kill: not a kill, try again.
     missed[$kind]=$((${missed[$kind]:-0} + 1))
+    shorter=$((${window[$kind]} * 3 / 4))
+    window[$kind]=$((shorter > d_start + 5 ? shorter : d_start + 5))
     continue
   fi
   round=$((round + 1))

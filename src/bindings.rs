@@ -25,6 +25,7 @@ macro_rules! declarations {
 pub fn typescript() -> String {
     declarations!(
         crate::error::ErrorPayload,
+        crate::error::RuleBreak,
         crate::format::Lang,
         crate::records::RecordKind,
         crate::store::Office,

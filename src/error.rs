@@ -4,6 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::records::RecordKind;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(thiserror::Error, Debug)]
@@ -71,6 +73,36 @@ pub enum Error {
     CsvEncoding { line: u64 },
     #[error("line {line} of the CSV file is malformed: {detail}")]
     CsvMalformed { line: u64, detail: String },
+    // ---- files you can trust (issue 10) ----
+    /// A received file holds stamps further ahead of this machine's clock than
+    /// `MAX_CLOCK_SKEW_MS`: the sender's clock (or time zone) is wrong.
+    #[error("the sender's clock is wrong: the file holds changes dated {ahead_minutes} minutes ahead of this computer's clock (at most {limit_minutes} are accepted)")]
+    SenderClockAhead {
+        ahead_minutes: i64,
+        limit_minutes: i64,
+    },
+    /// Received records that break the rules of their kind, the first few of them.
+    #[error("the file holds records that break Cabildo's rules: {}", describe_breaks(.0))]
+    RecordRules(Vec<RuleBreak>),
+}
+
+/// One received record that breaks a rule of its kind.
+#[derive(Serialize, serde::Deserialize, TS, Debug, Clone, PartialEq, Eq)]
+pub struct RuleBreak {
+    pub kind: RecordKind,
+    pub id: String,
+    /// The field the rule is about (a column name), empty when it is the whole record.
+    pub field: String,
+    /// The rule's code, as in `invalid.<rule>`.
+    pub rule: String,
+}
+
+fn describe_breaks(breaks: &[RuleBreak]) -> String {
+    breaks
+        .iter()
+        .map(|b| format!("{} {} {}: {}", b.kind.code(), b.id, b.field, b.rule))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn detail_suffix(detail: &str) -> String {
@@ -131,6 +163,8 @@ impl Error {
             Error::CsvColumns { .. } => "csv_columns".into(),
             Error::CsvEncoding { .. } => "csv_encoding".into(),
             Error::CsvMalformed { .. } => "csv_malformed".into(),
+            Error::SenderClockAhead { .. } => "sender_clock_ahead".into(),
+            Error::RecordRules(_) => "record_rules".into(),
         }
     }
 
@@ -142,11 +176,16 @@ impl Error {
             ),
             _ => (None, None),
         };
+        let problems = match self {
+            Error::RecordRules(breaks) => breaks.clone(),
+            _ => Vec::new(),
+        };
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),
             field,
             detail,
+            problems,
         }
     }
 }
@@ -163,6 +202,9 @@ pub struct ErrorPayload {
     pub field: Option<String>,
     /// What the rule's text shows of the value (a number written the office's way).
     pub detail: Option<String>,
+    /// For `record_rules`: the received records named, with the rule each breaks,
+    /// for the front end to say in the user's language.
+    pub problems: Vec<RuleBreak>,
 }
 
 /// A stored value of an unexpected type: the file holds data Cabildo did not write.

@@ -73,3 +73,52 @@ fn killing_a_writer_at_random_moments_loses_no_committed_entry() {
         committed.len()
     );
 }
+
+/// The cost of `synchronous = FULL`: 1,000 edits, each its own transaction, as a
+/// user saving forms one after the other. Run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_a_burst_of_1000_edits() {
+    use cabildo::model::{City, CostCategory, Meta};
+    // On the disk the build is on (the temporary folder may be in memory).
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("dir");
+    let file = dir.path().join("burst.cabildo");
+    let mut store = Store::open(&file).expect("create");
+    let city = store
+        .insert(City {
+            meta: Meta::default(),
+            name: "Burst".into(),
+            country: "MX".into(),
+            population: None,
+            population_year: None,
+            latitude: None,
+            longitude: None,
+            region: None,
+            cdp_account: None,
+        })
+        .expect("city");
+    let started = Instant::now();
+    for n in 0..1000 {
+        store
+            .insert(CostEntry {
+                meta: Meta::default(),
+                city_id: city.meta.id.clone(),
+                membership_id: None,
+                meeting_id: None,
+                spent_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+                category: CostCategory::Travel,
+                amount_minor: Some(100 + n),
+                currency: Some("MXN".into()),
+                hours: None,
+                role: None,
+                description: Some(format!("entry {n}")),
+            })
+            .expect("edit");
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "1,000 edits: {:.0} ms, {:.2} ms per edit",
+        elapsed.as_secs_f64() * 1000.0,
+        elapsed.as_secs_f64()
+    );
+}

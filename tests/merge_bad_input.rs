@@ -240,10 +240,10 @@ fn values_of_the_wrong_type_or_outside_their_domain_are_refused() {
     ] {
         let path = sent(dir.path(), name);
         tamper(&path, &format!("PRAGMA foreign_keys = OFF; {sql}"));
-        let code = if name == "office" {
-            "not_cabildo"
-        } else {
-            "bad_value"
+        let code = match name {
+            "office" => "not_cabildo",
+            "stamp_future" => "sender_clock_ahead",
+            _ => "bad_value",
         };
         refused(code, &path);
     }
@@ -258,7 +258,8 @@ fn a_reference_to_a_missing_record_is_refused() {
         "PRAGMA foreign_keys = OFF;
          UPDATE membership SET city_id = '0190b6a0-0000-7000-8000-00000000dead';",
     );
-    refused("dangling_reference", &path);
+    // Found by the membership's own rules while planning, before any backup.
+    refused("record_rules", &path);
 }
 
 #[test]

@@ -20,6 +20,10 @@ pub struct CommandError {
     /// office's way); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For `record_rules`: the received records refused, each with its rule, for
+    /// the UI to name in the user's language. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<cabildo::error::RuleBreak>,
 }
 
 impl CommandError {
@@ -29,6 +33,7 @@ impl CommandError {
             message: message.into(),
             field: None,
             detail: None,
+            problems: Vec::new(),
         }
     }
 }
@@ -67,6 +72,7 @@ impl From<cabildo::Error> for CommandError {
             message: payload.message,
             field: payload.field,
             detail: payload.detail,
+            problems: payload.problems,
         }
     }
 }

@@ -90,6 +90,15 @@ enum Command {
     /// Test support: add cost entries one by one until killed, printing each committed id.
     #[command(hide = true)]
     WriteLoop { file: PathBuf },
+    /// Test support (scripts/crash-test.sh): the state of a file after a kill, on one
+    /// line: integrity, schema version, records, a digest of every record version,
+    /// and how many of the ids listed in --ids are missing.
+    #[command(hide = true)]
+    CrashCheck {
+        file: PathBuf,
+        #[arg(long)]
+        ids: Option<PathBuf>,
+    },
     /// Sharing between offices: export, merge, Excel/CSV, CDP import, peers, backups.
     #[command(flatten)]
     Exchange(exchange_cli::ExchangeCommand),
@@ -145,7 +154,7 @@ fn must_exist(file: &Path) -> Result<()> {
 }
 
 /// Opens a file for a command that only reads: the file is never changed.
-fn open_for_reading(file: &Path) -> Result<Store> {
+pub(crate) fn open_for_reading(file: &Path) -> Result<Store> {
     must_exist(file)?;
     Store::open_read_only(file)
 }
@@ -285,6 +294,7 @@ fn run(command: Command) -> Result<()> {
             }
         }
         Command::WriteLoop { file } => write_loop(&file)?,
+        Command::CrashCheck { file, ids } => crash_check(&file, ids.as_deref())?,
         Command::Exchange(command) => exchange_cli::run(command)?,
         Command::Charts(command) => charts_cli::run(command)?,
         Command::Bindings { out, check } => {
@@ -384,6 +394,52 @@ fn print_explanation(e: &cabildo::explain::Explanation, lang: Lang) {
     for row in table {
         println!("{}", row.join("\t"));
     }
+}
+
+/// Opens the file as SQLite would after a crash (the log is replayed) without
+/// upgrading or changing anything of Cabildo's, and describes it.
+fn crash_check(file: &Path, ids: Option<&Path>) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    must_exist(file)?;
+    let conn = rusqlite::Connection::open(file)?;
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut hasher = Sha256::new();
+    let mut records: u64 = 0;
+    let mut present = std::collections::HashSet::new();
+    for kind in cabildo::RecordKind::ALL {
+        let table = kind.info().table;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, updated_at, updated_by, deleted FROM \"{table}\" ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let at: i64 = row.get(1)?;
+            let by: String = row.get(2)?;
+            let deleted: bool = row.get(3)?;
+            hasher.update(format!("{table}\t{id}\t{at}\t{by}\t{deleted}\n"));
+            records += 1;
+            if ids.is_some() {
+                present.insert(id);
+            }
+        }
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let missing = match ids {
+        Some(list) => std::fs::read_to_string(list)?
+            .lines()
+            .filter(|id| !id.is_empty() && !present.contains(*id))
+            .count(),
+        None => 0,
+    };
+    println!("integrity={integrity} version={version} records={records} digest={digest} missing={missing}");
+    Ok(())
 }
 
 /// Used by the durability test, which kills this process at random moments.

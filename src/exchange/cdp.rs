@@ -352,6 +352,19 @@ struct Importer<'a> {
 }
 
 impl Importer<'_> {
+    /// A tombstone written by another office (a deletion this office received, often
+    /// of a record it never held) does not stand in the way of an import: only this
+    /// office's own deletions are kept by it.
+    fn deleted_elsewhere(&self, meta: &Meta) -> bool {
+        meta.deleted && meta.updated_by != self.store.office().id
+    }
+
+    /// Brings a record deleted elsewhere back, as this office's write.
+    fn revive<T: crate::store::Record>(&mut self, id: &str) -> Result<T> {
+        self.store.restore(T::KIND, id)?;
+        self.store.get(id)
+    }
+
     fn warn(&mut self, row: &CdpRow, code: &str, column: &str, value: &str) {
         self.report
             .warnings
@@ -383,6 +396,9 @@ impl Importer<'_> {
             None => {
                 let id = derived_id(&format!("cdp-network:{}", normalize(&wanted.name)));
                 match self.store.get::<Network>(&id) {
+                    Ok(n) if self.deleted_elsewhere(&n.meta) => {
+                        NetworkRef::Live(self.revive::<Network>(&n.meta.id)?.meta.id)
+                    }
                     Ok(n) if n.meta.deleted => NetworkRef::Deleted,
                     Ok(n) => NetworkRef::Live(n.meta.id),
                     Err(Error::NotFound(_)) => {
@@ -592,6 +608,10 @@ impl Importer<'_> {
                 .entered_by_hand
                 .remove(&(country.to_string(), name.to_lowercase())),
         };
+        let existing = match existing {
+            Some(c) if self.deleted_elsewhere(&c.meta) => Some(self.revive::<City>(&c.meta.id)?),
+            other => other,
+        };
         let base = match &existing {
             Some(c) if c.meta.deleted => {
                 self.warn(row, "city_deleted", CITY, &c.name);
@@ -633,7 +653,16 @@ impl Importer<'_> {
         let id = city.meta.id.clone();
         match existing {
             None => {
-                if self.store.get::<City>(&id).is_ok() {
+                if let Ok(taken) = self.store.get::<City>(&id) {
+                    if self.deleted_elsewhere(&taken.meta) {
+                        // A deletion received from another office: the import
+                        // brings the city back.
+                        let mut revived = city;
+                        revived.meta = self.revive::<City>(&id)?.meta;
+                        self.store.update(revived)?;
+                        self.report.cities_updated += 1;
+                        return Ok(Some(id));
+                    }
                     // The derived id is taken by a city that lost its account number.
                     self.warn(row, "city_deleted", CITY, name);
                     self.report.rows_skipped += 1;
@@ -712,6 +741,12 @@ impl Importer<'_> {
                 self.report.metrics_added += 1;
             }
             Err(e) => return Err(e),
+            Ok(existing) if self.deleted_elsewhere(&existing.meta) => {
+                let mut updated = wanted;
+                updated.meta = self.revive::<Metric>(&existing.meta.id)?.meta;
+                self.store.update(updated)?;
+                self.report.metrics_updated += 1;
+            }
             Ok(existing) if existing.meta.deleted => {}
             Ok(existing) => {
                 let mut updated = wanted;

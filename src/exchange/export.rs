@@ -145,10 +145,21 @@ pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable>
 
 // ---- CSV ----------------------------------------------------------------------------
 
+/// A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading apostrophe, as OWASP advises
+/// against CSV injection: texts come from received files and public data, and opening
+/// an export must never run one. Numbers are written as numbers and are not touched.
+pub fn neutralised(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
 fn csv_text(cell: &Cell, lang: Lang) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Text(s) => s.clone(),
+        Cell::Text(s) => neutralised(s).into_owned(),
         Cell::Number(x) => x.to_string(),
         Cell::Money { amount, decimals } => format!("{amount:.prec$}", prec = *decimals as usize),
         Cell::Date(d) => d.to_string(),

@@ -10,7 +10,9 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::store::backups::BackupInfo;
-use crate::store::incoming::{copy_incoming, fingerprint_file, CheckedIncoming, IncomingLimits};
+use crate::store::incoming::{
+    copy_incoming_into, fingerprint_file, private_dir, CheckedIncoming, IncomingLimits,
+};
 use crate::store::merge::LocalState;
 use crate::store::{Change, Store};
 
@@ -67,6 +69,11 @@ pub struct MergePlan {
     /// When this very file (same fingerprint) was merged before: nothing left to do.
     #[ts(type = "number | null")]
     pub already_merged_at: Option<i64>,
+    /// Deleted records the local file never held, among `totals.tombstoned`: kept
+    /// deleted (a later copy arrives deleted) without blocking a re-creation here.
+    pub unseen_tombstones: u32,
+    /// Networks of the seeded catalog the file edits or deletes, counted apart.
+    pub catalog_changes: u32,
     /// The checked private copy the plan was computed from; applying the plan merges
     /// exactly what was previewed, even if the original file changes meanwhile.
     #[serde(skip)]
@@ -155,11 +162,12 @@ pub fn plan_merge_with(
     // (same bytes) is recognised without being opened, and otherwise the copy is
     // already there.
     let stamp_before = file_stamp(incoming);
+    let dir = private_dir(store.path())?;
     let (fingerprinted, copy) = std::thread::scope(|scope| {
         let hashing = options
             .skip_known_files
             .then(|| scope.spawn(|| fingerprint_file(incoming, options.limits.max_bytes)));
-        let copy = copy_incoming(incoming, &options.limits);
+        let copy = copy_incoming_into(incoming, &options.limits, &dir);
         let fingerprinted = hashing.map(|h| {
             h.join()
                 .unwrap_or_else(|_| Err(Error::Argument("fingerprint failed".into())))
@@ -185,6 +193,8 @@ pub fn plan_merge_with(
                 changes: 0,
                 conflicts: Vec::new(),
                 already_merged_at: Some(previous.merged_at),
+                unseen_tombstones: 0,
+                catalog_changes: 0,
                 checked: None,
                 local_state: None,
             });
@@ -200,6 +210,74 @@ pub fn plan_merge_with(
         &super::columns::domain,
         fingerprint_of_copy,
     )?;
+    plan_from_checked(store, checked, incoming)
+}
+
+/// A received file copied and checked without the local database (see
+/// `check_received`), waiting to be planned.
+#[derive(Debug)]
+pub struct ReceivedFile {
+    checked: CheckedIncoming,
+}
+
+impl ReceivedFile {
+    /// The file as the user named it.
+    pub fn source(&self) -> &Path {
+        &self.checked.source
+    }
+}
+
+/// Copies and checks a received file without the local database, so that a front
+/// end can do it (the long part of a plan) without holding the store, and cancel it
+/// through `options.limits.cancel`. `beside` is the local database's path: the
+/// private copy goes in its folder. Plan it with `plan_checked`.
+pub fn check_received(
+    incoming: &Path,
+    beside: Option<&Path>,
+    options: &MergeOptions,
+) -> Result<ReceivedFile> {
+    if let Some(local) = beside {
+        if same_path(local, incoming) {
+            return Err(Error::MergeIntoItself(incoming.display().to_string()));
+        }
+    }
+    let dir = private_dir(beside)?;
+    let copy = copy_incoming_into(incoming, &options.limits, &dir)?;
+    let checked = copy.check(&options.limits, &super::columns::domain, None)?;
+    Ok(ReceivedFile { checked })
+}
+
+/// The plan of a file checked by `check_received`: what `plan_merge` answers.
+pub fn plan_checked(store: &Store, received: ReceivedFile) -> Result<MergePlan> {
+    let checked = received.checked;
+    let incoming = checked.source.clone();
+    if let Some(local) = store.path() {
+        if same_path(local, &incoming) {
+            return Err(Error::MergeIntoItself(incoming.display().to_string()));
+        }
+    }
+    if let Some(previous) = store.merge_with_fingerprint(&checked.fingerprint)? {
+        return Ok(MergePlan {
+            source: summary_of(&checked),
+            kinds: Vec::new(),
+            totals: MergeCounts::default(),
+            changes: 0,
+            conflicts: Vec::new(),
+            already_merged_at: Some(previous.merged_at),
+            unseen_tombstones: 0,
+            catalog_changes: 0,
+            checked: None,
+            local_state: None,
+        });
+    }
+    plan_from_checked(store, checked, &incoming)
+}
+
+fn plan_from_checked(
+    store: &Store,
+    checked: CheckedIncoming,
+    incoming: &Path,
+) -> Result<MergePlan> {
     let preview = store.merge_preview(&checked, LISTED_CONFLICTS)?;
     if checked.office_id == store.office().id && preview.same_records {
         return Err(Error::MergeIntoItself(format!(
@@ -215,6 +293,8 @@ pub fn plan_merge_with(
         kinds: preview.kinds,
         conflicts: preview.conflicts,
         already_merged_at: None,
+        unseen_tombstones: preview.unseen_tombstones,
+        catalog_changes: preview.catalog_changes,
         checked: Some(Arc::new(checked)),
         local_state: Some(preview.local_state),
     })
@@ -317,9 +397,32 @@ pub fn dismiss_conflict(store: &mut Store, conflict_id: &str) -> Result<()> {
 /// state. The backup is checked like any received file and must be this office's.
 /// Returns the backup taken of the state that was replaced.
 pub fn restore_backup(store: &mut Store, backup: &Path) -> Result<Option<BackupInfo>> {
+    Ok(restore_backup_report(store, backup)?.safety)
+}
+
+/// What a restore replaced.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct RestoreReport {
+    /// The backup taken of the state that was replaced.
+    pub safety: Option<BackupInfo>,
+    /// How much newer the replaced state's latest write was than the backup's
+    /// (milliseconds; 0 or less when the backup was not older).
+    #[ts(type = "number")]
+    pub newer_by_ms: i64,
+}
+
+/// `restore_backup`, saying how much newer the replaced file was.
+pub fn restore_backup_report(store: &mut Store, backup: &Path) -> Result<RestoreReport> {
     let limits = IncomingLimits::default();
-    let checked = copy_incoming(backup, &limits)?.check(&limits, &super::columns::domain, None)?;
-    store.restore_checked(&checked)
+    let dir = private_dir(store.path())?;
+    let checked =
+        copy_incoming_into(backup, &limits, &dir)?.check(&limits, &super::columns::domain, None)?;
+    let newer_by_ms = store.data_stamp()?.saturating_sub(checked.high_stamp);
+    let safety = store.restore_checked(&checked)?;
+    Ok(RestoreReport {
+        safety,
+        newer_by_ms,
+    })
 }
 
 /// The backups of the open database, newest first.

@@ -1,6 +1,10 @@
 //! Backups of the local file, taken before every merge that writes and before a
 //! restore. They live in a `backups/` folder next to the file, named after it and the
-//! moment they were taken; the newest `KEEP_BACKUPS` are kept.
+//! moment they were taken. Rotation keeps the newest `KEEP_BACKUPS`, and drops those
+//! older than `MAX_BACKUP_AGE_DAYS` beyond the newest `ALWAYS_KEPT`; it runs only
+//! after the write a backup protects has committed, never removes that backup, and a
+//! failed attempt leaves no file to count. Each backup is synced, and so is the folder
+//! after it takes its name.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +21,11 @@ use crate::records::RecordKind;
 
 /// How many backups of a file are kept.
 pub const KEEP_BACKUPS: usize = 10;
+/// Backups older than this are removed, beyond the newest `ALWAYS_KEPT`.
+pub const MAX_BACKUP_AGE_DAYS: i64 = 180;
+/// The newest backups are kept whatever their age (an office that merges twice a year
+/// still has something to go back to).
+pub const ALWAYS_KEPT: usize = 3;
 const BACKUP_DIR: &str = "backups";
 const STAMP_FORMAT: &str = "%Y%m%d-%H%M%S%.3f";
 const EXTENSION: &str = "cabildo";
@@ -39,6 +48,44 @@ pub fn backups_dir(db_path: &Path) -> PathBuf {
         .parent()
         .unwrap_or_else(|| Path::new("."))
         .join(BACKUP_DIR)
+}
+
+/// Flushes a folder's entries (a rename is durable only once its folder is).
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Removes the `.partial` files a crash left in the backups folder.
+pub fn remove_leftovers(db_path: &Path) {
+    let Ok(entries) = std::fs::read_dir(backups_dir(db_path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".partial") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Applies the rotation (see the module comment), never removing `protected`.
+pub(crate) fn rotate(db_path: &Path, protected: &Path) -> Result<()> {
+    let backups = list_backups(db_path)?;
+    let oldest_kept = chrono::Utc::now().timestamp_millis() - MAX_BACKUP_AGE_DAYS * 86_400_000;
+    for (rank, old) in backups.iter().enumerate() {
+        if Path::new(&old.path) == protected || rank < ALWAYS_KEPT {
+            continue;
+        }
+        if rank >= KEEP_BACKUPS || old.taken_at < oldest_kept {
+            let _ = std::fs::remove_file(&old.path);
+        }
+    }
+    sync_dir(&backups_dir(db_path));
+    Ok(())
 }
 
 fn stem(db_path: &Path) -> String {
@@ -107,7 +154,24 @@ impl Store {
             .execute_batch(if backup.is_ok() { "COMMIT" } else { "ROLLBACK" });
         let backup = backup?;
         ended?;
+        self.rotate_after(&backup)?;
         Ok(backup)
+    }
+
+    /// Rotation once the write a backup protects has committed.
+    pub(crate) fn rotate_after(&self, backup: &Option<BackupInfo>) -> Result<()> {
+        match (&self.path, backup) {
+            (Some(db_path), Some(backup)) => rotate(db_path, Path::new(&backup.path)),
+            _ => Ok(()),
+        }
+    }
+
+    /// A backup whose write failed (rolled back) is the state the file is still in:
+    /// it is removed, so that failed attempts never push older backups out.
+    pub(crate) fn discard_backup(backup: &Option<BackupInfo>) {
+        if let Some(backup) = backup {
+            let _ = std::fs::remove_file(&backup.path);
+        }
     }
 
     /// Opens a write transaction (`BEGIN IMMEDIATE`) and backs the database up inside
@@ -140,11 +204,12 @@ impl Store {
         let as_file = folded && log_empty && journal.eq_ignore_ascii_case("wal");
         let dir = backups_dir(&db_path);
         std::fs::create_dir_all(&dir)?;
-        let target = loop {
-            let stamp = chrono::Utc::now().format(STAMP_FORMAT).to_string();
+        let (target, taken_at) = loop {
+            let now = chrono::Utc::now();
+            let stamp = now.format(STAMP_FORMAT).to_string();
             let candidate = dir.join(format!("{}-{stamp}.{EXTENSION}", stem(&db_path)));
             if !candidate.exists() {
-                break candidate;
+                break (candidate, now.timestamp_millis());
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         };
@@ -152,14 +217,22 @@ impl Store {
             if as_file {
                 copy_main_file(&db_path, partial)
             } else {
-                self.copy_database_to(partial)
+                self.copy_database_to(partial)?;
+                std::fs::File::open(partial)?.sync_all()?;
+                Ok(())
             }
         })?;
-        let backups = list_backups(&db_path)?;
-        for old in backups.iter().skip(KEEP_BACKUPS) {
-            let _ = std::fs::remove_file(&old.path);
-        }
-        Ok(backups.into_iter().find(|b| Path::new(&b.path) == target))
+        sync_dir(&dir);
+        let bytes = std::fs::metadata(&target)?.len();
+        Ok(Some(BackupInfo {
+            path: target.display().to_string(),
+            file_name: target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            taken_at,
+            bytes,
+        }))
     }
 
     /// A page-by-page copy through SQLite's backup API (consistent, and much faster

@@ -88,7 +88,23 @@ fn get<T: Record>(store: &Store, id: &str) -> Result<Value> {
     Ok(serde_json::to_value(store.get::<T>(id)?)?)
 }
 
+/// A received row read as its typed record and checked by the kind's rules.
+fn check_received<T: Record>(store: &Store, value: Value) -> Result<()> {
+    let record: T = serde_json::from_value(value.clone())?;
+    match value.as_object() {
+        Some(object) => store.check_rules(object, &record),
+        None => Err(crate::error::Error::Argument(
+            "record is not an object".into(),
+        )),
+    }
+}
+
 impl Store {
+    /// Checks a received row (as JSON, column → value) by its kind's rules.
+    pub(crate) fn check_received_json(&self, kind: RecordKind, record: Value) -> Result<()> {
+        for_kind!(kind, T => check_received::<T>(self, record))
+    }
+
     /// The live records of a kind as JSON, optionally scoped to one city.
     pub fn list_json(&self, kind: RecordKind, city_id: Option<&str>) -> Result<Value> {
         for_kind!(kind, T => list::<T>(self, city_id))

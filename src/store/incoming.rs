@@ -18,14 +18,21 @@ use crate::error::{Error, Result};
 use crate::records::RecordKind;
 use crate::store::{ColumnType, APPLICATION_ID, MAX_TEXT_CHARS, SCHEMA_VERSION};
 
-/// How far ahead of this machine's clock a received stamp may be. Offices' clocks
-/// differ by minutes, not days; a stamp further ahead would win every later merge and
-/// drag the local clock into the future, so such a file is refused.
-pub const MAX_CLOCK_SKEW_MS: i64 = 24 * 60 * 60 * 1000;
+/// How far ahead of this machine's clock a received stamp may be: one hour. Offices'
+/// clocks differ by seconds or minutes (a wrong time zone shows as whole hours, and is
+/// exactly what this catches); a stamp further ahead would win every later merge and
+/// drag the local clock into the future, so such a file is refused, naming the
+/// sender's clock as the cause.
+pub const MAX_CLOCK_SKEW_MS: i64 = 60 * 60 * 1000;
 /// Longest identifier (record id, office id) accepted; ours are 36-character UUIDs.
 const MAX_ID_CHARS: i64 = 64;
-/// Settings rows are a handful of keys plus one per known office.
-const MAX_SETTINGS_ROWS: u64 = 10_000;
+/// Most distinct offices (`updated_by`) a file may hold writes of. A coordinator
+/// that merges every city of a country meets thousands; more is not a real file.
+pub const MAX_OFFICES: usize = 50_000;
+/// Settings rows are a handful of keys plus at most one per office whose writes the
+/// file holds (see `Store::remember_knowledge`), so an office with many peers can
+/// still send its file and restore its backups.
+const MAX_SETTINGS_ROWS: u64 = MAX_OFFICES as u64 + 100;
 /// Prefix of the settings keys that hold what a file knows of each office's writes.
 pub(crate) const KNOWN_STAMP_PREFIX: &str = "known_stamp:";
 
@@ -39,6 +46,46 @@ pub struct IncomingLimits {
     /// `SQLITE_LIMIT_LENGTH` of the connection that reads the file: no string or blob
     /// longer than this (in bytes) is ever materialised.
     pub max_value_bytes: i32,
+    /// Set from another thread to stop copying and checking (`Error::Cancelled`).
+    pub cancel: CancelFlag,
+}
+
+/// A flag another thread sets to cancel the copy and the check of a received file.
+/// Copying stops between chunks; SQLite's reads are interrupted by a progress
+/// handler, so a check of a large file stops within milliseconds.
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl CancelFlag {
+    /// A flag, and the handle that sets it.
+    pub fn new() -> (CancelFlag, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        (CancelFlag(Some(flag.clone())), flag)
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.is_set() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 impl Default for IncomingLimits {
@@ -49,6 +96,7 @@ impl Default for IncomingLimits {
             max_rows: 10_000_000,
             // A text field holds at most MAX_TEXT_CHARS characters of up to 4 bytes.
             max_value_bytes: (MAX_TEXT_CHARS as i32) * 4 + 1024,
+            cancel: CancelFlag::default(),
         }
     }
 }
@@ -70,9 +118,55 @@ pub enum ColumnDomain {
 #[derive(Debug)]
 pub(crate) struct TempFile(PathBuf);
 
+/// The folder of private copies of received files: beside the local database (in
+/// the data folder), never the shared temporary folder, and readable by the owner
+/// only. A copy left by a crash is removed by a later check after a day.
+pub fn private_dir(beside: Option<&Path>) -> Result<PathBuf> {
+    let dir = match beside.and_then(Path::parent) {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join(".cabildo-incoming"),
+        Some(_) => PathBuf::from(".cabildo-incoming"),
+        None => std::env::temp_dir().join(format!("cabildo-incoming-{}", user_tag())),
+    };
+    std::fs::create_dir_all(&dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(dir)
+}
+
+/// Tells users apart in a shared temporary folder (used only without a data folder).
+fn user_tag() -> String {
+    #[cfg(unix)]
+    {
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        uid.to_string()
+    }
+    #[cfg(not(unix))]
+    {
+        "user".to_string()
+    }
+}
+
 impl TempFile {
-    fn new(tag: &str) -> TempFile {
-        TempFile(std::env::temp_dir().join(format!(
+    fn new_in(dir: &Path, tag: &str) -> TempFile {
+        TempFile(dir.join(format!(
             "cabildo-{tag}-{}.cabildo",
             uuid::Uuid::now_v7().simple()
         )))
@@ -109,8 +203,13 @@ pub struct CheckedIncoming {
     pub rows: Vec<(RecordKind, u64)>,
     /// Newest `updated_at` in the file.
     pub high_stamp: i64,
-    /// What the sender knows of each office's writes: office id → newest stamp known.
-    pub known: Vec<(String, i64)>,
+    /// The newest stamp the file actually holds of each office's writes (by
+    /// `updated_by`): what it can prove it knows.
+    pub held: Vec<(String, i64)>,
+    /// What the sender says it knows of other offices' writes (`known_stamp:*`):
+    /// office id → newest stamp. Claims only: the merge believes them as far as the
+    /// file, or the local file, proves them (`Store::believed_knowledge`).
+    pub claims: Vec<(String, i64)>,
 }
 
 impl CheckedIncoming {
@@ -180,17 +279,44 @@ fn check_identity(header: &Header, shown: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_header(path: &Path, shown: &str) -> Result<Header> {
-    let mut file = std::fs::File::open(path)?;
+/// Opens a received file for reading, refusing what is not a plain file before a
+/// byte is read: a FIFO would block the open (it is opened non-blocking, then
+/// refused), a device or a `/proc` or `/sys` entry would feed endless or changing
+/// bytes. The checks are made on the opened handle, so the path cannot be swapped
+/// between the check and the read.
+pub fn open_received(path: &Path) -> Result<std::fs::File> {
+    let shown = path.display().to_string();
+    let canonical = std::fs::canonicalize(path)?;
+    if ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|special| canonical.starts_with(special))
+    {
+        return Err(Error::Argument(format!("{shown} is not a file")));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(&canonical)?;
+    if !file.metadata()?.is_file() {
+        return Err(Error::Argument(format!("{shown} is not a file")));
+    }
+    Ok(file)
+}
+
+fn read_header(file: &mut std::fs::File, shown: &str) -> Result<Header> {
     let mut bytes = Vec::with_capacity(100);
-    Read::by_ref(&mut file).take(100).read_to_end(&mut bytes)?;
+    Read::by_ref(file).take(100).read_to_end(&mut bytes)?;
     parse_header(&bytes, shown)
 }
 
 /// SHA-256 (hex) and length of a file, read once; refuses past `max_bytes`.
 /// Cheap enough to recognise a file merged before without copying or opening it.
 pub fn fingerprint_file(path: &Path, max_bytes: u64) -> Result<(String, u64)> {
-    fingerprint_with_format(path, max_bytes, None)
+    fingerprint_with_format(path, max_bytes, None, &CancelFlag::default())
 }
 
 /// The fingerprint, hashing `format` in place of header bytes 18 and 19 (the private
@@ -200,12 +326,14 @@ fn fingerprint_with_format(
     path: &Path,
     max_bytes: u64,
     format: Option<[u8; 2]>,
+    cancel: &CancelFlag,
 ) -> Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_received(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut bytes: u64 = 0;
     loop {
+        cancel.check()?;
         let n = file.read(&mut buffer)?;
         if n == 0 {
             break;
@@ -229,25 +357,52 @@ fn fingerprint_with_format(
 /// what the header already condemns, and again on the copy's own header (the
 /// original may change meanwhile; the copy is what gets read).
 pub fn copy_incoming(path: &Path, limits: &IncomingLimits) -> Result<IncomingCopy> {
+    copy_incoming_into(path, limits, &private_dir(None)?)
+}
+
+/// `copy_incoming` with the private copy in `dir` (see `private_dir`).
+pub fn copy_incoming_into(
+    path: &Path,
+    limits: &IncomingLimits,
+    dir: &Path,
+) -> Result<IncomingCopy> {
+    use std::io::{Seek, SeekFrom};
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::Argument(format!("{shown} is not a file")));
-    }
-    if meta.len() > limits.max_bytes {
+    let mut source = open_received(path)?;
+    let len = source.metadata()?.len();
+    if len > limits.max_bytes {
         return Err(Error::FileTooLarge {
-            bytes: meta.len(),
+            bytes: len,
             limit: limits.max_bytes,
         });
     }
-    check_identity(&read_header(path, &shown)?, &shown)?;
+    check_identity(&read_header(&mut source, &shown)?, &shown)?;
+    source.seek(SeekFrom::Start(0))?;
 
-    let copy = TempFile::new("incoming");
-    let source = std::fs::File::open(path)?;
-    let mut target = std::fs::File::create(copy.path())?;
+    let copy = TempFile::new_in(dir, "incoming");
+    let mut target = {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(copy.path())?
+    };
     // std copies file to file inside the kernel where it can; `take` bounds a file
     // that grows while it is copied. No fsync: the copy is private and temporary.
-    let bytes = std::io::copy(&mut source.take(limits.max_bytes + 1), &mut target)?;
+    // In chunks, so that a cancel is seen between them.
+    let mut bytes: u64 = 0;
+    loop {
+        limits.cancel.check()?;
+        let room = (limits.max_bytes + 1).saturating_sub(bytes).min(64 << 20);
+        let copied = std::io::copy(&mut Read::by_ref(&mut source).take(room), &mut target)?;
+        bytes += copied;
+        if copied == 0 || bytes > limits.max_bytes {
+            break;
+        }
+    }
     drop(target);
     if bytes > limits.max_bytes {
         return Err(Error::FileTooLarge {
@@ -261,7 +416,9 @@ pub fn copy_incoming(path: &Path, limits: &IncomingLimits) -> Result<IncomingCop
         .read_to_end(&mut first_page)?;
     let header = parse_header(&first_page, &shown)?;
     check_identity(&header, &shown)?;
-    if bytes % header.page_size != 0 || header.pages.is_some_and(|p| p * header.page_size > bytes) {
+    if !bytes.is_multiple_of(header.page_size)
+        || header.pages.is_some_and(|p| p * header.page_size > bytes)
+    {
         return Err(Error::Corrupt(format!("{shown} is truncated")));
     }
     // A file saved in WAL mode would need its -wal and -shm companions even to be read;
@@ -307,14 +464,25 @@ fn open_defensive(path: &Path, writable: bool, limits: &IncomingLimits) -> Resul
         OpenFlags::SQLITE_OPEN_READ_ONLY
     };
     let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    defend(&conn)?;
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, limits.max_value_bytes)?;
+    if limits.cancel.0.is_some() {
+        let cancel = limits.cancel.clone();
+        conn.progress_handler(10_000, Some(move || cancel.is_set()))?;
+    }
+    conn.pragma_update(None, "mmap_size", 0)?;
+    Ok(conn)
+}
+
+/// The defences of a connection to a file that may be hostile: nothing its schema
+/// holds (triggers, views, functions it names) runs, and damaged pages are caught.
+pub(crate) fn defend(conn: &Connection) -> Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)?;
-    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, limits.max_value_bytes)?;
     conn.pragma_update(None, "cell_size_check", true)?;
-    conn.pragma_update(None, "mmap_size", 0)?;
-    Ok(conn)
+    Ok(())
 }
 
 /// SQLite's complaints about a hostile or damaged file, in the core's terms.
@@ -324,6 +492,7 @@ fn untrusted(e: rusqlite::Error) -> Error {
             rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
                 Error::Corrupt(msg.clone().unwrap_or_else(|| f.to_string()))
             }
+            rusqlite::ErrorCode::OperationInterrupted => Error::Cancelled,
             rusqlite::ErrorCode::TooBig => Error::BadValue {
                 table: "?".into(),
                 column: "?".into(),
@@ -331,6 +500,15 @@ fn untrusted(e: rusqlite::Error) -> Error {
             },
             _ => Error::Sqlite(e),
         },
+        // A value of the schema or the settings that is not what SQLite's own tables
+        // hold (text that is not UTF-8, a number where text belongs): the file is
+        // damaged or was written by something else.
+        rusqlite::Error::Utf8Error(..)
+        | rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::InvalidColumnType(..) => {
+            Error::Corrupt(format!("unexpected value: {e}"))
+        }
         _ => Error::Sqlite(e),
     }
 }
@@ -362,7 +540,7 @@ fn reference_schema(version: i64) -> Result<Vec<(String, String, String, String)
 }
 
 /// Names the first difference between a file's schema and the expected one.
-fn compare_schema(conn: &Connection, version: i64) -> Result<()> {
+pub(crate) fn compare_schema(conn: &Connection, version: i64) -> Result<()> {
     let found = schema_of(conn)?;
     let expected = reference_schema(version)?;
     if found == expected {
@@ -438,8 +616,12 @@ impl Rule {
                 (t.is_empty() || t.len() as i64 > MAX_ID_CHARS || std::str::from_utf8(t).is_err())
                     .then(|| format!("an identifier of {} bytes", t.len()))
             }
-            (Rule::Stamp, ValueRef::Integer(ms)) => (ms < 0 || ms > newest_allowed)
-                .then(|| format!("the stamp {ms} is in the future or negative")),
+            (Rule::Stamp, ValueRef::Integer(ms)) if ms > newest_allowed => {
+                Some(format!("the stamp {ms} is in the future"))
+            }
+            (Rule::Stamp, ValueRef::Integer(ms)) => {
+                (ms < 0).then(|| format!("the stamp {ms} is negative"))
+            }
             (Rule::Flag, ValueRef::Integer(0 | 1)) => None,
             (Rule::Value { not_null, .. }, ValueRef::Null) => {
                 not_null.then(|| "a missing value".to_string())
@@ -498,14 +680,26 @@ fn type_name(value: ValueRef) -> &'static str {
     }
 }
 
+/// The refusal of a stamp beyond the skew bound: the sender's clock is wrong.
+fn clock_ahead(ms: i64, newest_allowed: i64) -> Error {
+    let now = newest_allowed.saturating_sub(MAX_CLOCK_SKEW_MS);
+    Error::SenderClockAhead {
+        ahead_minutes: ms.saturating_sub(now) / 60_000,
+        limit_minutes: MAX_CLOCK_SKEW_MS / 60_000,
+    }
+}
+
+/// The newest stamp of each office's writes in a table.
+type Held = std::collections::HashMap<String, i64>;
+
 /// Reads every row of a record table once, checking each value against its rule.
-/// Returns the newest `updated_at`.
+/// Returns the newest `updated_at`, and the newest per writing office.
 fn check_table(
     conn: &Connection,
     kind: RecordKind,
     domain: &DomainOf,
     newest_allowed: i64,
-) -> Result<i64> {
+) -> Result<(i64, Held)> {
     let table = kind.info().table;
     let columns = column_rules(conn, table)?;
     let rules: Vec<Rule> = columns
@@ -513,6 +707,7 @@ fn check_table(
         .map(|c| Rule::of(c, domain(kind, &c.name)))
         .collect();
     let stamp_at = columns.iter().position(|c| c.name == "updated_at");
+    let writer_at = columns.iter().position(|c| c.name == "updated_by");
     let sql = format!(
         "SELECT rowid, {} FROM \"{table}\"",
         columns
@@ -532,9 +727,15 @@ fn check_table(
     let mut stmt = conn.prepare(&sql).map_err(in_table)?;
     let mut rows = stmt.query([]).map_err(in_table)?;
     let mut newest = 0;
+    let mut held = Held::new();
     while let Some(row) = rows.next().map_err(in_table)? {
         for (i, rule) in rules.iter().enumerate() {
             let value = row.get_ref(i + 1).map_err(in_table)?;
+            if let (Rule::Stamp, ValueRef::Integer(ms)) = (rule, value) {
+                if ms > newest_allowed {
+                    return Err(clock_ahead(ms, newest_allowed));
+                }
+            }
             if let Some(problem) = rule.problem(value, newest_allowed) {
                 let rowid: i64 = row.get(0).map_err(in_table)?;
                 return Err(Error::BadValue {
@@ -549,8 +750,31 @@ fn check_table(
                 }
             }
         }
+        // Both columns passed their rules above: a stamp and a bounded identifier.
+        if let (Some(s), Some(w)) = (stamp_at, writer_at) {
+            if let (ValueRef::Integer(ms), ValueRef::Text(writer)) = (
+                row.get_ref(s + 1).map_err(in_table)?,
+                row.get_ref(w + 1).map_err(in_table)?,
+            ) {
+                let writer = String::from_utf8_lossy(writer);
+                let offices = held.len();
+                match held.get_mut(writer.as_ref()) {
+                    Some(stamp) => *stamp = (*stamp).max(ms),
+                    None if offices >= MAX_OFFICES => {
+                        return Err(Error::BadValue {
+                            table: table.into(),
+                            column: "updated_by".into(),
+                            detail: format!("writes of more than {MAX_OFFICES} offices"),
+                        })
+                    }
+                    None => {
+                        held.insert(writer.into_owned(), ms);
+                    }
+                }
+            }
+        }
     }
-    Ok(newest)
+    Ok((newest, held))
 }
 
 /// The store's mapping of declared types (kept in step with `table_columns`).
@@ -591,7 +815,7 @@ fn column_rules(conn: &Connection, table: &str) -> Result<Vec<ColumnRule>> {
 /// One piece of the check, run by whichever worker is free.
 #[derive(Debug, Clone, Copy)]
 enum Task {
-    QuickCheck,
+    IntegrityCheck,
     Fingerprint,
     Table(RecordKind),
 }
@@ -599,12 +823,14 @@ enum Task {
 enum Outcome {
     Done,
     Fingerprint(String),
-    Newest(i64),
+    Newest(i64, Held),
 }
 
-fn quick_check(conn: &Connection) -> Result<()> {
+/// SQLite's full `integrity_check`, not `quick_check`: only the full one compares each
+/// index with its table, which is what finds two rows with one primary key.
+fn integrity_check(conn: &Connection) -> Result<()> {
     let verdict: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))
         .map_err(untrusted)?;
     if verdict != "ok" {
         return Err(Error::Corrupt(verdict));
@@ -629,10 +855,13 @@ impl IncomingCopy {
         if self.schema_version < SCHEMA_VERSION {
             // The upgrade writes to the copy: check it whole first, then run our own
             // migrations on a copy whose schema was found equal to what they expect.
+            // The exact schema comes first: the integrity check walks every object of
+            // the schema, and must never reach code (FTS, R-Tree) for objects Cabildo
+            // does not have.
             {
                 let conn = open_defensive(&path, false, limits)?;
-                quick_check(&conn)?;
                 compare_schema(&conn, self.schema_version)?;
+                integrity_check(&conn)?;
             }
             checked_integrity = true;
             let mut conn = open_defensive(&path, true, limits)?;
@@ -671,7 +900,7 @@ impl IncomingCopy {
             .map(|(kind, n)| (*n, Task::Table(*kind)))
             .collect();
         if !checked_integrity {
-            tasks.push((total / 2, Task::QuickCheck));
+            tasks.push((total / 2, Task::IntegrityCheck));
         }
         if fingerprint.is_none() {
             tasks.push((total / 4, Task::Fingerprint));
@@ -681,15 +910,32 @@ impl IncomingCopy {
         let outcomes = run_tasks(&path, limits, &tasks, domain, newest_allowed, self.format)?;
         let mut high_stamp = 0;
         let mut fingerprint = fingerprint.unwrap_or_default();
+        let mut held = Held::new();
         for outcome in outcomes {
             match outcome {
                 Outcome::Done => {}
                 Outcome::Fingerprint(hash) => fingerprint = hash,
-                Outcome::Newest(ms) => high_stamp = high_stamp.max(ms),
+                Outcome::Newest(ms, of_table) => {
+                    high_stamp = high_stamp.max(ms);
+                    for (office, stamp) in of_table {
+                        let entry = held.entry(office).or_insert(stamp);
+                        *entry = (*entry).max(stamp);
+                    }
+                }
             }
         }
+        if held.len() > MAX_OFFICES {
+            return Err(Error::BadValue {
+                table: "*".into(),
+                column: "updated_by".into(),
+                detail: format!("writes of more than {MAX_OFFICES} offices"),
+            });
+        }
 
-        let (office_id, office_name, known) = read_settings(&conn, newest_allowed)?;
+        let (office_id, office_name, mut claims) = read_settings(&conn, newest_allowed)?;
+        claims.retain(|(office, _)| office != &office_id);
+        let mut held: Vec<(String, i64)> = held.into_iter().collect();
+        held.sort();
         Ok(CheckedIncoming {
             copy: self.copy,
             source: self.source,
@@ -700,7 +946,8 @@ impl IncomingCopy {
             schema_version: self.schema_version,
             rows,
             high_stamp,
-            known,
+            held,
+            claims,
         })
     }
 }
@@ -747,12 +994,13 @@ fn run_tasks(
                 break;
             }
             let outcome = match tasks[i].1 {
-                Task::QuickCheck => quick_check(&conn).map(|_| Outcome::Done),
-                Task::Fingerprint => fingerprint_with_format(path, u64::MAX, Some(format))
-                    .map(|(hash, _)| Outcome::Fingerprint(hash)),
-                Task::Table(kind) => {
-                    check_table(&conn, kind, domain, newest_allowed).map(Outcome::Newest)
+                Task::IntegrityCheck => integrity_check(&conn).map(|_| Outcome::Done),
+                Task::Fingerprint => {
+                    fingerprint_with_format(path, u64::MAX, Some(format), &limits.cancel)
+                        .map(|(hash, _)| Outcome::Fingerprint(hash))
                 }
+                Task::Table(kind) => check_table(&conn, kind, domain, newest_allowed)
+                    .map(|(newest, held)| Outcome::Newest(newest, held)),
             };
             if outcome.is_err() {
                 failed.store(true, Ordering::Relaxed);
@@ -823,8 +1071,11 @@ fn read_settings(conn: &Connection, newest_allowed: i64) -> Result<OfficeFacts> 
                     let stamp: i64 = value
                         .parse()
                         .map_err(|_| bad(format!("{key} is not a number")))?;
-                    if !(0..=newest_allowed).contains(&stamp) {
-                        return Err(bad(format!("{key} is in the future")));
+                    if stamp > newest_allowed {
+                        return Err(clock_ahead(stamp, newest_allowed));
+                    }
+                    if stamp < 0 {
+                        return Err(bad(format!("{key} is negative")));
                     }
                     known.push((office.to_string(), stamp));
                 }

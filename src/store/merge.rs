@@ -35,7 +35,7 @@ use crate::records::RecordKind;
 /// Rows upserted per statement, so progress can be reported and the merge cancelled.
 const CHUNK_ROWS: i64 = 20_000;
 /// The name the received copy is attached under.
-const INCOMING: &str = "incoming";
+pub(crate) const INCOMING: &str = "incoming";
 
 /// What a merge does to the records of one kind, or of all kinds. The five
 /// categories are disjoint and add up to `incoming`.
@@ -153,6 +153,11 @@ pub(crate) struct Preview {
     pub conflicts: Vec<ConflictPair>,
     /// The file holds exactly the local records (same versions, nothing more or less).
     pub same_records: bool,
+    /// Deleted records of the file that this file never held (kept deleted, so a later
+    /// copy of the record arrives deleted too).
+    pub unseen_tombstones: u32,
+    /// Networks of the seeded catalog that the file edits or deletes.
+    pub catalog_changes: u32,
     /// The state of the local file the preview was computed on.
     pub local_state: LocalState,
 }
@@ -203,10 +208,14 @@ fn conflict_sql(columns: &[Column]) -> String {
         .map(|c| format!("l.\"{0}\" IS i.\"{0}\"", c.name))
         .collect::<Vec<_>>()
         .join(" AND ");
+    // A received version that says this office wrote it, yet is not the version this
+    // office holds and would replace it, is not believed either: this office knows its
+    // own writes. It is a conflict, so the replaced version is kept in the log.
     format!(
         "(NOT ({same_content}) \
-         AND COALESCE((SELECT k.stamp FROM temp.merge_known_local k WHERE k.office = i.updated_by), -1) < i.updated_at \
-         AND COALESCE((SELECT k.stamp FROM temp.merge_known_incoming k WHERE k.office = l.updated_by), -1) < l.updated_at)"
+         AND ((COALESCE((SELECT k.stamp FROM temp.merge_known_local k WHERE k.office = i.updated_by), -1) < i.updated_at \
+               AND COALESCE((SELECT k.stamp FROM temp.merge_known_incoming k WHERE k.office = l.updated_by), -1) < l.updated_at) \
+              OR (i.updated_by = (SELECT office FROM temp.merge_self) AND {INCOMING_WINS})))"
     )
 }
 
@@ -241,28 +250,149 @@ fn row_json(row: &rusqlite::Row, columns: &[Column], offset: usize) -> rusqlite:
     Ok(Json::Object(object))
 }
 
+/// Most offices whose writes a file remembers knowing (`known_stamp:*` rows): what a
+/// received file may hold, so this file stays acceptable to its peers and its own
+/// backups stay restorable however many offices it merges from.
+const MAX_KNOWN_OFFICES: usize = super::incoming::MAX_OFFICES;
+
+/// Keeps the `limit` most recent knowledge rows, forgetting the oldest: forgetting
+/// what another office knew is safe (a later merge reports a conflict rather than
+/// an update), and settings never grow past the bound.
+pub(crate) fn prune_knowledge(conn: &rusqlite::Connection, limit: usize) -> Result<()> {
+    conn.execute(
+        "DELETE FROM settings WHERE substr(key, 1, length(?1)) = ?1 AND key NOT IN (
+             SELECT key FROM settings WHERE substr(key, 1, length(?1)) = ?1
+             ORDER BY CAST(value AS INTEGER) DESC, key LIMIT ?2)",
+        params![KNOWN_STAMP_PREFIX, limit as i64],
+    )?;
+    Ok(())
+}
+
 /// Rows from which the largest table is counted on two cores.
 const PARALLEL_CLASSIFY_ROWS: u64 = 50_000;
 
-/// What the received file knows: its own writes up to its newest stamp, and what it
-/// recorded of others'.
-fn incoming_knowledge(checked: &CheckedIncoming) -> Vec<(String, i64)> {
-    let mut theirs = checked.known.clone();
-    theirs.push((checked.office_id.clone(), checked.high_stamp));
-    theirs
+/// The newest write of this office (`me`) that the attached file holds as this office
+/// holds it, or an older version of a record this office holds: what the file can be
+/// believed to know of this office's writes. Versions of this office's records that
+/// this office never had prove nothing.
+fn verified_knowledge_of(conn: &rusqlite::Connection, me: &str) -> Result<i64> {
+    let mut verified = -1;
+    for kind in RecordKind::ALL {
+        let table = kind.info().table;
+        let newest: Option<i64> = conn.query_row(
+            &format!(
+                "SELECT MAX(i.updated_at) FROM {INCOMING}.\"{table}\" i JOIN main.\"{table}\" l ON l.id = i.id
+                 WHERE i.updated_by = ?1 AND (l.updated_at, l.updated_by) >= (i.updated_at, i.updated_by)"
+            ),
+            [me],
+            |r| r.get(0),
+        )?;
+        verified = verified.max(newest.unwrap_or(-1));
+    }
+    Ok(verified)
+}
+
+/// The claims of the received file (office, stamp) that name exactly a write the
+/// local file holds: the local file knows that office wrote at that stamp, so a file
+/// that names it has seen it (stamps are milliseconds; one guessed by chance is
+/// vanishingly unlikely, and one learnt from a real file is knowledge indeed).
+fn claims_matching_local_writes(
+    conn: &rusqlite::Connection,
+    claims: &[(String, i64)],
+) -> Result<Vec<(String, i64)>> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS merge_claims (office TEXT NOT NULL, stamp INTEGER NOT NULL, PRIMARY KEY (office, stamp));
+         DELETE FROM temp.merge_claims;",
+    )?;
+    {
+        let mut insert = conn
+            .prepare("INSERT OR IGNORE INTO temp.merge_claims (office, stamp) VALUES (?1, ?2)")?;
+        for (office, stamp) in claims {
+            insert.execute(params![office, stamp])?;
+        }
+    }
+    let mut matching: Vec<(String, i64)> = Vec::new();
+    if claims.is_empty() {
+        return Ok(matching);
+    }
+    for kind in RecordKind::ALL {
+        let table = kind.info().table;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT DISTINCT c.office, c.stamp FROM temp.merge_claims c
+             WHERE EXISTS (SELECT 1 FROM main.\"{table}\" t WHERE t.updated_by = c.office AND t.updated_at = c.stamp)"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            matching.push(row?);
+        }
+    }
+    conn.execute_batch("DELETE FROM temp.merge_claims;")?;
+    Ok(matching)
+}
+
+/// What the received file can be believed to know of each office's writes (see the
+/// module comment). For each office, the newest of:
+/// - the newest write of that office the file holds (for this office, only versions
+///   it holds as this office holds them, or older: see `verified_knowledge_of`);
+/// - a claim (`known_stamp:*`) that names exactly a write the local file holds.
+///
+/// Any other claim counts for no more than the first: a file cannot make a version
+/// pass as seen by saying so. What is believed is also all a merge stores.
+fn believed_knowledge(
+    conn: &rusqlite::Connection,
+    me: &str,
+    checked: &CheckedIncoming,
+) -> Result<Vec<(String, i64)>> {
+    let mut believed: HashMap<String, i64> = checked.held.iter().cloned().collect();
+    if believed.contains_key(me) {
+        let verified = verified_knowledge_of(conn, me)?;
+        if verified < 0 {
+            believed.remove(me);
+        } else {
+            believed.insert(me.to_string(), verified);
+        }
+    }
+    for (office, stamp) in claims_matching_local_writes(conn, &checked.claims)? {
+        let entry = believed.entry(office).or_insert(stamp);
+        *entry = (*entry).max(stamp);
+    }
+    // A claim never raises knowledge past itself.
+    for (office, claim) in &checked.claims {
+        if let Some(entry) = believed.get_mut(office) {
+            if office != &checked.office_id {
+                *entry = (*entry).min((*claim).max(held_stamp(checked, office)));
+            }
+        }
+    }
+    let mut out: Vec<(String, i64)> = believed.into_iter().collect();
+    out.sort();
+    Ok(out)
+}
+
+fn held_stamp(checked: &CheckedIncoming, office: &str) -> i64 {
+    checked
+        .held
+        .iter()
+        .find(|(o, _)| o == office)
+        .map(|(_, s)| *s)
+        .unwrap_or(-1)
 }
 
 fn load_knowledge_into(
     conn: &rusqlite::Connection,
+    me: &str,
     local: &[(String, i64)],
     incoming: &[(String, i64)],
 ) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS merge_known_local (office TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
          CREATE TEMP TABLE IF NOT EXISTS merge_known_incoming (office TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS merge_self (office TEXT NOT NULL);
          DELETE FROM temp.merge_known_local;
-         DELETE FROM temp.merge_known_incoming;",
+         DELETE FROM temp.merge_known_incoming;
+         DELETE FROM temp.merge_self;",
     )?;
+    conn.execute("INSERT INTO temp.merge_self (office) VALUES (?1)", [me])?;
     for (table, entries) in [
         ("merge_known_local", local),
         ("merge_known_incoming", incoming),
@@ -283,7 +413,9 @@ fn load_knowledge_into(
 fn helper_connection(
     path: &std::path::Path,
     checked: &CheckedIncoming,
+    me: &str,
     local_known: &[(String, i64)],
+    believed: &[(String, i64)],
 ) -> Result<rusqlite::Connection> {
     use rusqlite::config::DbConfig;
     use rusqlite::OpenFlags;
@@ -303,7 +435,12 @@ fn helper_connection(
         &format!("ATTACH DATABASE ?1 AS {INCOMING}"),
         [read_only_uri(checked.copy.path())],
     )?;
-    load_knowledge_into(&conn, local_known, &incoming_knowledge(checked))?;
+    conn.execute_batch(&format!("PRAGMA {INCOMING}.mmap_size = 0"))?;
+    conn.set_limit(
+        rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH,
+        ATTACHED_LENGTH_LIMIT,
+    )?;
+    load_knowledge_into(&conn, me, local_known, believed)?;
     Ok(conn)
 }
 
@@ -350,7 +487,14 @@ fn classify_on(
 struct Settings {
     cache_size: i64,
     cell_size_check: bool,
+    length_limit: i32,
 }
+
+/// `SQLITE_LIMIT_LENGTH` while a received copy is attached. The copy holds no value
+/// longer than a field (checked); the limit also bounds what the merge itself builds
+/// on this connection, such as a conflict's two versions as JSON (a record has a few
+/// dozen fields of at most `MAX_TEXT_CHARS` characters).
+const ATTACHED_LENGTH_LIMIT: i32 = 8 * 1024 * 1024;
 
 /// A path as an SQLite URI that opens it read-only.
 fn read_only_uri(path: &std::path::Path) -> String {
@@ -378,6 +522,9 @@ impl Store {
             cell_size_check: self
                 .conn
                 .query_row("PRAGMA cell_size_check", [], |r| r.get(0))?,
+            length_limit: self
+                .conn
+                .limit(rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH)?,
         };
         // The copy was checked with these defences; the attaching connection keeps
         // them too while it is attached, so nothing in the attached schema can run.
@@ -397,8 +544,15 @@ impl Store {
             &format!("ATTACH DATABASE ?1 AS {INCOMING}"),
             [read_only_uri(checked.copy.path())],
         )?;
-        self.conn
-            .execute_batch(&format!("PRAGMA {INCOMING}.cache_size = -65536"))?;
+        // As when it was checked: no memory-mapped reads of the received file, and no
+        // value longer than a record's can be materialised from it.
+        self.conn.execute_batch(&format!(
+            "PRAGMA {INCOMING}.cache_size = -65536; PRAGMA {INCOMING}.mmap_size = 0"
+        ))?;
+        self.conn.set_limit(
+            rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH,
+            ATTACHED_LENGTH_LIMIT,
+        )?;
         if let Err(e) = self.load_knowledge(checked) {
             let _ = self.detach_incoming(settings);
             return Err(e);
@@ -419,6 +573,10 @@ impl Store {
             .execute_batch(&format!("PRAGMA main.cache_size = {}", settings.cache_size))?;
         self.conn
             .pragma_update(None, "cell_size_check", settings.cell_size_check)?;
+        self.conn.set_limit(
+            rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH,
+            settings.length_limit,
+        )?;
         Ok(detached?)
     }
 
@@ -440,9 +598,15 @@ impl Store {
     fn load_knowledge(&self, checked: &CheckedIncoming) -> Result<()> {
         load_knowledge_into(
             &self.conn,
+            &self.office.id,
             &self.known_stamps()?,
-            &incoming_knowledge(checked),
+            &self.believed_knowledge(checked)?,
         )
+    }
+
+    /// What the attached file can be believed to know (see `believed_knowledge`).
+    fn believed_knowledge(&self, checked: &CheckedIncoming) -> Result<Vec<(String, i64)>> {
+        believed_knowledge(&self.conn, &self.office.id, checked)
     }
 
     /// The conflicts of one kind with both versions, at most `limit` of them.
@@ -506,17 +670,26 @@ impl Store {
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                Some((path.clone(), kind, first + (last - first) / 2))
+                // Halfway in the rowids, computed without overflow whatever they are
+                // (a hostile file may hold rowids at both ends of the 64-bit range).
+                let middle = ((i128::from(first) + i128::from(last)) / 2) as i64;
+                Some((path.clone(), kind, middle))
             }
             _ => None,
         };
         let local_known = self.known_stamps()?;
+        let believed = match &split {
+            Some(_) => self.believed_knowledge(checked)?,
+            None => Vec::new(),
+        };
         let (mine, helped) = std::thread::scope(|scope| {
             let helper = split.as_ref().map(|(path, kind, middle)| {
                 let columns = &self.columns[kind];
                 let local_known = &local_known;
+                let believed = &believed;
+                let me = self.office.id.as_str();
                 scope.spawn(move || -> Result<[i64; 7]> {
-                    let conn = helper_connection(path, checked, local_known)?;
+                    let conn = helper_connection(path, checked, me, local_known, believed)?;
                     classify_on(&conn, *kind, columns, middle + 1, i64::MAX)
                 })
             });
@@ -571,6 +744,35 @@ impl Store {
         Ok((kinds, same))
     }
 
+    /// The preview's own lines: tombstones of records never held here, and edits or
+    /// deletions of the seeded catalog's networks (a change everyone shares).
+    fn preview_notes(&self) -> Result<(u32, u32)> {
+        let mut unseen: i64 = 0;
+        for kind in RecordKind::ALL {
+            let table = kind.info().table;
+            unseen += self.conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM {INCOMING}.\"{table}\" i
+                     WHERE i.deleted AND NOT EXISTS (SELECT 1 FROM main.\"{table}\" l WHERE l.id = i.id)"
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )?;
+        }
+        let catalog: i64 = self.conn.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM {INCOMING}.network i JOIN main.network l ON l.id = i.id
+                 WHERE l.updated_by = ?1 AND NOT {SAME_STAMP} AND {INCOMING_WINS}"
+            ),
+            [crate::catalog::CATALOG_OFFICE],
+            |r| r.get(0),
+        )?;
+        Ok((
+            u32::try_from(unseen).unwrap_or(u32::MAX),
+            u32::try_from(catalog).unwrap_or(u32::MAX),
+        ))
+    }
+
     fn record_count(&self, kind: RecordKind) -> Result<u32> {
         let sql = format!("SELECT COUNT(*) FROM main.\"{}\"", kind.info().table);
         Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u32)
@@ -606,6 +808,9 @@ impl Store {
         checked: &CheckedIncoming,
         listed_conflicts: usize,
     ) -> Result<Preview> {
+        // Before anything is counted or shown: a row that breaks a rule of its kind
+        // refuses the whole file.
+        self.check_received_rows()?;
         let (kinds, same) = self.classify_all(checked)?;
         let mut conflicts = Vec::new();
         for k in &kinds {
@@ -614,6 +819,7 @@ impl Store {
                 conflicts.extend(self.conflict_pairs(k.kind, Some(room))?);
             }
         }
+        let (unseen_tombstones, catalog_changes) = self.preview_notes()?;
         let incoming: u32 = kinds.iter().map(|k| k.counts.incoming).sum();
         let mut same_records = same == incoming;
         if same_records {
@@ -627,6 +833,8 @@ impl Store {
             kinds,
             conflicts,
             same_records,
+            unseen_tombstones,
+            catalog_changes,
             local_state: LocalState {
                 data_version: 0,
                 total_changes: 0,
@@ -694,16 +902,30 @@ impl Store {
                 return Err(e);
             }
         };
-        match self.write_attached(checked, &kinds, progress) {
-            Ok((merge_id, conflicts_logged)) => Ok(Applied {
-                merge_id: Some(merge_id),
-                kinds,
-                conflicts_logged,
-                backup,
-            }),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+        // A panic while writing must not leave the transaction open (see
+        // `Store::transaction`).
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.write_attached(checked, &kinds, progress)
+        }));
+        match written {
+            Ok(Ok((merge_id, conflicts_logged))) => {
+                self.rotate_after(&backup)?;
+                Ok(Applied {
+                    merge_id: Some(merge_id),
+                    kinds,
+                    conflicts_logged,
+                    backup,
+                })
+            }
+            Ok(Err(e)) => {
+                self.roll_back();
+                Store::discard_backup(&backup);
                 Err(e)
+            }
+            Err(panic) => {
+                self.roll_back();
+                Store::discard_backup(&backup);
+                std::panic::resume_unwind(panic)
             }
         }
     }
@@ -718,6 +940,7 @@ impl Store {
         // Parents and children arrive in one statement stream; references are checked
         // once, at commit.
         self.conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let believed = self.believed_knowledge(checked)?;
         let merge_id = new_id();
         let total = checked.records();
         let mut done: u64 = 0;
@@ -754,7 +977,7 @@ impl Store {
                 progress(done.min(total), total)
             })?;
         }
-        self.remember_knowledge(checked)?;
+        self.remember_knowledge(&believed)?;
         if let Err(e) = self.commit_then_checkpoint_aside() {
             let dangling = self.first_dangling_reference()?;
             return Err(match dangling {
@@ -833,42 +1056,55 @@ impl Store {
              WHERE (excluded.updated_at, excluded.updated_by) > (l.updated_at, l.updated_by)",
             cols = columns_list(columns, "")
         );
-        let (first, last): (Option<i64>, Option<i64>) = self.conn.query_row(
-            &format!("SELECT MIN(rowid), MAX(rowid) FROM {INCOMING}.\"{table}\""),
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let (Some(first), Some(last)) = (first, last) else {
-            return Ok(());
-        };
+        // Chunks of CHUNK_ROWS rows found by walking the rowid index, not rowid
+        // spans: a file with rowids 1 and 2^63 - 1 would otherwise take 4.6 * 10^14
+        // empty chunks.
+        let mut bound = self.conn.prepare(&format!(
+            "SELECT rowid FROM {INCOMING}.\"{table}\" WHERE rowid >= ?1 ORDER BY rowid LIMIT 1 OFFSET ?2"
+        ))?;
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut low = first;
-        while low <= last {
-            let high = low.saturating_add(CHUNK_ROWS - 1).min(last);
+        let mut low = i64::MIN;
+        loop {
+            let high: Option<i64> = bound
+                .query_row(params![low, CHUNK_ROWS - 1], |r| r.get(0))
+                .optional()?;
+            let last_chunk = high.is_none();
+            let high = high.unwrap_or(i64::MAX);
             stmt.execute(params![low, high])?;
-            // Rowids of a Cabildo file are dense (nothing is ever hard-deleted), so the
-            // span is the number of rows.
-            if !advance((high - low + 1) as u64) {
+            let rows = if last_chunk {
+                self.conn.query_row(
+                    &format!(
+                        "SELECT COUNT(*) FROM {INCOMING}.\"{table}\" WHERE rowid BETWEEN ?1 AND ?2"
+                    ),
+                    params![low, high],
+                    |r| r.get::<_, i64>(0),
+                )?
+            } else {
+                CHUNK_ROWS
+            };
+            if !advance(rows.max(0) as u64) {
                 return Err(Error::Cancelled);
             }
-            low = high.saturating_add(1);
-            if high == i64::MAX {
+            if last_chunk || high == i64::MAX {
                 break;
             }
+            low = high + 1;
         }
         Ok(())
     }
 
     /// After a merge this file knows everything the sender knew.
-    fn remember_knowledge(&self, checked: &CheckedIncoming) -> Result<()> {
+    ///
+    /// Only what the file proved (`believed`, computed before the merge wrote
+    /// anything): a claim is never stored, and so never passed on, beyond that. The
+    /// rows stay bounded (`prune_knowledge`).
+    fn remember_knowledge(&self, believed: &[(String, i64)]) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
         )?;
-        let mut entries: Vec<(String, i64)> = checked.known.clone();
-        entries.push((checked.office_id.clone(), checked.high_stamp));
-        for (office, stamp) in entries {
-            if office == self.office.id {
+        for (office, stamp) in believed {
+            if office == &self.office.id {
                 continue;
             }
             stmt.execute(params![
@@ -876,7 +1112,7 @@ impl Store {
                 stamp.to_string()
             ])?;
         }
-        Ok(())
+        prune_knowledge(&self.conn, MAX_KNOWN_OFFICES)
     }
 
     fn first_dangling_reference(&self) -> Result<Option<String>> {
@@ -1033,5 +1269,40 @@ impl Store {
             out.insert(id, label);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_knowledge_rows_up_to_the_limit() {
+        let store = Store::open_in_memory().expect("store");
+        for n in 0..10 {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    params![
+                        format!("{KNOWN_STAMP_PREFIX}office-{n}"),
+                        (n * 100).to_string()
+                    ],
+                )
+                .expect("insert");
+        }
+        prune_knowledge(&store.conn, 3).expect("prune");
+        let kept: Vec<String> = store
+            .known_stamps()
+            .expect("known")
+            .into_iter()
+            .map(|(office, _)| office)
+            .filter(|office| office.starts_with("office-"))
+            .collect();
+        assert_eq!(kept.len(), 3);
+        assert!(kept.contains(&"office-9".to_string()));
+        assert!(!kept.contains(&"office-0".to_string()));
+        // The office's own settings are not knowledge rows and stay.
+        assert!(store.office().id.len() > 10);
     }
 }

@@ -14,7 +14,7 @@ use cabildo::format::Lang;
 use cabildo::records::RecordKind;
 use cabildo::Store;
 
-use crate::open_for_writing;
+use crate::{open_for_reading, open_for_writing};
 
 #[derive(Subcommand)]
 pub enum ExchangeCommand {
@@ -101,7 +101,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
 pub fn run(command: ExchangeCommand) -> Result<()> {
     match command {
         ExchangeCommand::Export { file, out } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             store.export_snapshot(&out)?;
             println!("snapshot written to {}", out.display());
         }
@@ -113,7 +113,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
         } => merge_files(&into, &from, dry_run, json)?,
         ExchangeCommand::ExportXlsx { file, out, lang } => {
             let lang = parse_lang(&lang)?;
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             export::write_xlsx(&store, &out, lang, chrono::Local::now().date_naive())?;
             println!("workbook written to {}", out.display());
         }
@@ -135,7 +135,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
                             .join(", ")
                     ))
                 })?;
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let rows = export::write_csv(&store, kind, &out, lang)?;
             println!("{rows} records written to {}", out.display());
         }
@@ -160,7 +160,7 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
             region,
             json,
         } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let result = peers::peers(&store, &PeersFilter { country, region })?;
             if json {
                 print_json(&result)?;
@@ -201,14 +201,20 @@ pub fn run(command: ExchangeCommand) -> Result<()> {
         }
         ExchangeCommand::RestoreBackup { file, backup } => {
             let mut store = open_for_writing(&file)?;
-            let safety = merge::restore_backup(&mut store, &backup)?;
+            let report = merge::restore_backup_report(&mut store, &backup)?;
             println!("{} restored from {}", file.display(), backup.display());
-            if let Some(safety) = safety {
+            if report.newer_by_ms > 0 {
+                println!(
+                    "the replaced state was newer by {} (its latest change)",
+                    span(report.newer_by_ms)
+                );
+            }
+            if let Some(safety) = report.safety {
                 println!("the replaced state was backed up to {}", safety.path);
             }
         }
         ExchangeCommand::Conflicts { file, all, json } => {
-            let store = open_for_writing(&file)?;
+            let store = open_for_reading(&file)?;
             let entries = merge::conflict_log(&store, all)?;
             if json {
                 print_json(&entries)?;
@@ -339,6 +345,16 @@ fn print_summary(summary: &MergeSummary) {
     }
     if let Some(backup) = &summary.backup {
         println!("  backup of the previous state: {}", backup.path);
+    }
+}
+
+/// A duration for people: minutes, hours or days.
+fn span(ms: i64) -> String {
+    let minutes = ms / 60_000;
+    match minutes {
+        m if m < 120 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} days", m / (24 * 60)),
     }
 }
 

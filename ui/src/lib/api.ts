@@ -14,6 +14,7 @@ import type {
   PortfolioCounts,
   RecordKind,
   RoiQuery,
+  RuleBreak,
   TrashItem,
 } from './bindings';
 import type { RecordTypes } from './records';
@@ -26,6 +27,8 @@ export interface CommandErrorPayload {
   field?: string | null;
   /** What the rule's text shows of the value (a number written the office's way). */
   detail?: string | null;
+  /** For `record_rules`: the received records named, with the rule each breaks. */
+  problems?: RuleBreak[];
 }
 
 /** Codes produced by the UI side itself (the shell defines the others). */
@@ -36,13 +39,22 @@ export class AppError extends Error {
   /** The record field the error concerns, when it concerns one. */
   readonly field: string | null;
   readonly detail: string | null;
+  /** For `record_rules`: the first few received records that break a rule. */
+  readonly problems: RuleBreak[];
 
-  constructor(code: string, message: string, field: string | null = null, detail: string | null = null) {
+  constructor(
+    code: string,
+    message: string,
+    field: string | null = null,
+    problems: RuleBreak[] = [],
+    detail: string | null = null,
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.field = field;
     this.detail = detail;
+    this.problems = problems;
   }
 }
 
@@ -59,7 +71,13 @@ function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
 export function toAppError(reason: unknown): AppError {
   if (reason instanceof AppError) return reason;
   if (isCommandErrorPayload(reason)) {
-    return new AppError(reason.code, reason.message, reason.field ?? null, reason.detail ?? null);
+    return new AppError(
+      reason.code,
+      reason.message,
+      reason.field ?? null,
+      reason.problems ?? [],
+      reason.detail ?? null,
+    );
   }
   // Tauri itself rejects with a string (unknown command, permission denied…).
   if (typeof reason === 'string') return new AppError(IPC_ERROR_CODE, reason);

@@ -4,7 +4,22 @@ export type ErrorPayload = { code: string, message: string, field: string | null
 /**
  * What the rule's text shows of the value (a number written the office's way).
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * For `record_rules`: the received records named, with the rule each breaks,
+ * for the front end to say in the user's language.
+ */
+problems: Array<RuleBreak>, };
+
+export type RuleBreak = { kind: RecordKind, id: string, 
+/**
+ * The field the rule is about (a column name), empty when it is the whole record.
+ */
+field: string, 
+/**
+ * The rule's code, as in `invalid.<rule>`.
+ */
+rule: string, };
 
 export type Lang = "es" | "en";
 
@@ -611,7 +626,16 @@ conflicts: Array<ConflictPair>,
 /**
  * When this very file (same fingerprint) was merged before: nothing left to do.
  */
-already_merged_at: number | null, };
+already_merged_at: number | null, 
+/**
+ * Deleted records the local file never held, among `totals.tombstoned`: kept
+ * deleted (a later copy arrives deleted) without blocking a re-creation here.
+ */
+unseen_tombstones: number, 
+/**
+ * Networks of the seeded catalog the file edits or deletes, counted apart.
+ */
+catalog_changes: number, };
 
 export type MergeSummary = { 
 /**

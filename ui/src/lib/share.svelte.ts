@@ -19,7 +19,7 @@ import type {
   PeersFilter,
   RecordKind,
 } from './bindings';
-import { errorText } from './errors';
+import { errorCodeText, errorText } from './errors';
 import { t, translate, type MessageKey } from './i18n';
 import { language } from './lang.svelte';
 import { es } from './locales/es';
@@ -44,8 +44,18 @@ export type ShareDialog =
 /** The error codes of the exchange with their own text under `share.error.`. */
 export function shareErrorText(error: AppError, lang = language.current): string {
   const key = `share.error.${error.code}`;
-  if (Object.prototype.hasOwnProperty.call(es, key)) return translate(lang, key as MessageKey);
-  return errorText(error, lang);
+  if (!Object.prototype.hasOwnProperty.call(es, key)) return errorText(error, lang);
+  const text = translate(lang, key as MessageKey);
+  if (error.code !== 'record_rules' || error.problems.length === 0) return text;
+  // Each record named by its kind and id, with the rule it breaks in words.
+  const items = error.problems.map((p) =>
+    translate(lang, 'share.error.record_rules.item', {
+      kind: translate(lang, `enum.record_kind.${p.kind}` as MessageKey),
+      id: p.id,
+      rule: errorCodeText(`invalid.${p.rule}`, lang),
+    }),
+  );
+  return [text, ...items].join('\n');
 }
 
 class ShareState {

@@ -23,6 +23,7 @@ const CODES = [
   'cancelled',
   'io',
   'disk_full',
+  'sender_clock_ahead',
 ];
 
 describe('sharing errors', () => {
@@ -34,6 +35,18 @@ describe('sharing errors', () => {
       expect(shareErrorText(new AppError(code, 'x'), 'es')).toBe(es[key]);
       expect(shareErrorText(new AppError(code, 'x'), 'en')).toBe(en[key]);
     }
+  });
+
+  it('names each received record that breaks a rule, in the language asked for', () => {
+    const error = new AppError('record_rules', 'x', null, [
+      { kind: 'city', id: 'c-1', field: 'population_year', rule: 'out_of_range' },
+    ]);
+    const es_ = shareErrorText(error, 'es');
+    expect(es_).toContain(es['share.error.record_rules']);
+    expect(es_).toContain('c-1');
+    expect(es_).toContain(es['enum.record_kind.city']);
+    expect(es_).toContain(es['error.invalid.out_of_range']);
+    expect(shareErrorText(error, 'en')).toContain(en['error.invalid.out_of_range']);
   });
 
   it('falls back to the general error texts for other codes', () => {

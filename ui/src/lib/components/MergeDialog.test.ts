@@ -33,6 +33,8 @@ const plan: MergePlan = {
     },
   ],
   already_merged_at: null,
+  unseen_tombstones: 0,
+  catalog_changes: 0,
 };
 
 let calls: string[] = [];

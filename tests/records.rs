@@ -377,7 +377,7 @@ fn changes_are_reported_to_a_listener() {
     let (mut store, city_id, _m) = store_with_membership();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = seen.clone();
-    store.set_listener(move |change| sink.lock().expect("lock").push(change.clone()));
+    store.set_listener(move |changes| sink.lock().expect("lock").push(changes[0].clone()));
     let id = store
         .insert(metric(&city_id, 2023))
         .expect("metric")

@@ -117,8 +117,9 @@ fn install<R: Runtime>(
     mut store: Store,
 ) -> Result<(), CommandError> {
     let emitter = app.clone();
-    store.set_listener(move |change| {
-        let _ = emitter.emit(RECORDS_CHANGED_EVENT, change);
+    // One event per committed write or transaction, naming every kind and id.
+    store.set_listener(move |changes| {
+        let _ = emitter.emit(RECORDS_CHANGED_EVENT, changes);
     });
     if let Some(path) = store.path() {
         remember_recent(data_dir, path)?;

@@ -296,9 +296,15 @@ impl Store {
         // look older than ones already sent to other offices.
         let restored = self.data_stamp()?;
         self.observe_stamp(restored);
-        for kind in RecordKind::ALL {
-            self.notify(*kind, Vec::new());
-        }
+        self.notify_all(
+            RecordKind::ALL
+                .iter()
+                .map(|kind| crate::store::Change {
+                    kind: *kind,
+                    ids: Vec::new(),
+                })
+                .collect(),
+        );
         Ok(safety)
     }
 }

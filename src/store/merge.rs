@@ -28,7 +28,7 @@ use ts_rs::TS;
 
 use super::backups::BackupInfo;
 use super::incoming::{CheckedIncoming, KNOWN_STAMP_PREFIX};
-use super::{new_id, now_ms, Column, ColumnType, Store};
+use super::{new_id, now_ms, Change, Column, ColumnType, Store};
 use crate::error::{Error, Result};
 use crate::records::RecordKind;
 
@@ -862,12 +862,19 @@ impl Store {
         detached?;
         if applied.merge_id.is_some() {
             self.observe_stamp(checked.high_stamp);
-            for k in &applied.kinds {
-                if k.counts.changes() > 0 {
-                    // Many records at once: an empty id list asks views to reload the kind.
-                    self.notify(k.kind, Vec::new());
-                }
-            }
+            // Many records at once: an empty id list asks views to reload the kind;
+            // the whole merge is one event.
+            self.notify_all(
+                applied
+                    .kinds
+                    .iter()
+                    .filter(|k| k.counts.changes() > 0)
+                    .map(|k| Change {
+                        kind: k.kind,
+                        ids: Vec::new(),
+                    })
+                    .collect(),
+            );
         }
         Ok(applied)
     }

@@ -123,7 +123,7 @@ struct Column {
     ty: ColumnType,
 }
 
-type Listener = Box<dyn Fn(&Change) + Send>;
+type Listener = Box<dyn Fn(&[Change]) + Send>;
 
 pub struct Store {
     conn: Connection,
@@ -133,6 +133,8 @@ pub struct Store {
     relations: Vec<Relation>,
     last_stamp: i64,
     listener: Option<Listener>,
+    /// The changes of the open transaction, told to the listener once it commits.
+    batch: std::cell::RefCell<Option<Vec<Change>>>,
     /// Set while received rows are checked by the kinds' rules (`received.rs`).
     received_scope: std::sync::atomic::AtomicBool,
 }
@@ -321,6 +323,7 @@ impl Store {
             relations,
             last_stamp: 0,
             listener: None,
+            batch: std::cell::RefCell::new(None),
             received_scope: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -364,13 +367,32 @@ impl Store {
     }
 
     /// Lets the shell forward changes to open views.
-    pub fn set_listener(&mut self, listener: impl Fn(&Change) + Send + 'static) {
+    /// Lets the shell forward changes to open views: once per committed write or
+    /// transaction, with every kind and id it wrote.
+    pub fn set_listener(&mut self, listener: impl Fn(&[Change]) + Send + 'static) {
         self.listener = Some(Box::new(listener));
     }
 
     fn notify(&self, kind: RecordKind, ids: Vec<String>) {
+        self.notify_all(vec![Change { kind, ids }]);
+    }
+
+    /// Tells the listener what changed; inside a transaction, keeps it for the commit.
+    fn notify_all(&self, changes: Vec<Change>) {
+        if let Some(batch) = self.batch.borrow_mut().as_mut() {
+            for change in changes {
+                add_change(batch, change);
+            }
+            return;
+        }
         if let Some(listener) = &self.listener {
-            listener(&Change { kind, ids });
+            let mut merged = Vec::new();
+            for change in changes {
+                add_change(&mut merged, change);
+            }
+            if !merged.is_empty() {
+                listener(&merged);
+            }
         }
     }
 
@@ -598,9 +620,12 @@ impl Store {
             }
             Ok((count_by_kind(dependents.iter().map(|(k, _)| *k)), changes))
         })?;
-        for (k, ids) in changes {
-            self.notify(k, ids);
-        }
+        self.notify_all(
+            changes
+                .into_iter()
+                .map(|(kind, ids)| Change { kind, ids })
+                .collect(),
+        );
         Ok(counts)
     }
 
@@ -655,9 +680,12 @@ impl Store {
             }
             Ok(changes)
         })?;
-        for (k, ids) in changes {
-            self.notify(k, ids);
-        }
+        self.notify_all(
+            changes
+                .into_iter()
+                .map(|(kind, ids)| Change { kind, ids })
+                .collect(),
+        );
         Ok(())
     }
 
@@ -746,7 +774,14 @@ impl Store {
             ("BEGIN IMMEDIATE", "COMMIT")
         };
         self.conn.execute_batch(begin)?;
+        if !nested {
+            *self.batch.borrow_mut() = Some(Vec::new());
+        }
         let undo = |store: &Store| {
+            if !nested {
+                // What was not written is not told.
+                *store.batch.borrow_mut() = None;
+            }
             if nested {
                 let _ = store
                     .conn
@@ -758,7 +793,13 @@ impl Store {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
         match outcome {
             Ok(Ok(value)) => match self.conn.execute_batch(commit) {
-                Ok(()) => Ok(value),
+                Ok(()) => {
+                    if !nested {
+                        let changes = self.batch.borrow_mut().take().unwrap_or_default();
+                        self.notify_all(changes);
+                    }
+                    Ok(value)
+                }
                 Err(e) => {
                     undo(self);
                     Err(e.into())
@@ -995,6 +1036,17 @@ fn read_office(conn: &Connection) -> Result<Office> {
         language,
         number_format,
     })
+}
+
+/// Adds a change to a list with one entry per kind; an empty id list (reload the
+/// whole kind) absorbs the kind's ids.
+fn add_change(list: &mut Vec<Change>, change: Change) {
+    match list.iter_mut().find(|c| c.kind == change.kind) {
+        Some(existing) if existing.ids.is_empty() => {}
+        Some(existing) if change.ids.is_empty() => existing.ids.clear(),
+        Some(existing) => existing.ids.extend(change.ids),
+        None => list.push(change),
+    }
 }
 
 fn count_by_kind(kinds: impl Iterator<Item = RecordKind>) -> Vec<KindCount> {

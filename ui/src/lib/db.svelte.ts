@@ -10,6 +10,7 @@ import {
   dbOpenDemo,
   dbStartEmpty,
   dbStatus,
+  recordGet,
   recordsList,
   toAppError,
   type DbStatus,
@@ -69,11 +70,23 @@ class DatabaseState {
     }
   }
 
-  /** Records a change reported by the shell. */
-  changed(change: Change): void {
-    this.versions = { ...this.versions, [change.kind]: (this.versions[change.kind] ?? 0) + 1 };
+  /**
+   * Takes what the shell reports after a commit (one event per transaction).
+   * A few records of a loaded kind are fetched and put in place; a kind
+   * changed wholesale (a merge, an import) is listed again.
+   */
+  changed(changes: Change[]): void {
+    const reload: RecordKind[] = [];
+    for (const change of changes) {
+      if (!cache.patch(change.kind, change.ids)) reload.push(change.kind);
+    }
+    if (reload.length > 0) {
+      const versions = { ...this.versions };
+      for (const kind of reload) versions[kind] = (versions[kind] ?? 0) + 1;
+      this.versions = versions;
+    }
     this.anyChange += 1;
-    if (change.kind === 'city') void this.refreshStatus();
+    if (changes.some((c) => c.kind === 'city')) void this.refreshStatus();
   }
 
   async refreshStatus(): Promise<void> {
@@ -129,11 +142,22 @@ export const db = new DatabaseState();
 
 /** Follows the shell's change events; returns the function that stops. */
 export async function followChanges(): Promise<UnlistenFn> {
-  return listen<Change>(RECORDS_CHANGED_EVENT, (event) => db.changed(event.payload));
+  return listen<Change[]>(RECORDS_CHANGED_EVENT, (event) => db.changed(event.payload));
 }
 
 // ---------------------------------------------------------------------------
 // Loaded records, per kind, for the current file and city.
+
+/** What patching reads of a changed record. */
+interface Patched {
+  id: string;
+  deleted?: boolean;
+  city_id?: unknown;
+  membership_id?: unknown;
+}
+
+/** More changed records than this in one kind: list the kind again. */
+const PATCH_LIMIT = 50;
 
 interface Entry {
   key: string;
@@ -174,6 +198,53 @@ class RecordCache {
         this.errors = { ...this.errors, [kind]: toAppError(reason) };
       },
     );
+  }
+
+  /**
+   * Puts the current version of a few changed records of a loaded kind in
+   * place (a deleted one, or one outside the chosen city, leaves). Returns
+   * false when the kind must be listed again instead: many ids, or none (a
+   * wholesale change).
+   */
+  patch(kind: RecordKind, ids: string[]): boolean {
+    const entry = this.entries[kind];
+    if (!entry) return true; // not loaded: it will be listed when needed
+    if (ids.length === 0 || ids.length > PATCH_LIMIT) return false;
+    const key = entry.key;
+    const scope = this.scopeOf(kind);
+    void Promise.all(ids.map((id) => recordGet(kind, id).catch(() => null))).then((found) => {
+      const current = this.entries[kind];
+      if (!current || current.key !== key) return;
+      const rows = [...current.rows] as Patched[];
+      let unsure = false;
+      ids.forEach((id, i) => {
+        const record = found[i] as Patched | null;
+        const at = rows.findIndex((r) => r.id === id);
+        const inScope = record && scope !== null ? this.inScope(record, scope) : true;
+        if (inScope === undefined) unsure = true;
+        if (!record || record.deleted || inScope === false) {
+          if (at >= 0) rows.splice(at, 1);
+        } else if (at >= 0) {
+          rows[at] = record;
+        } else {
+          rows.push(record);
+        }
+      });
+      this.entries = { ...this.entries, [kind]: { key, rows } };
+      // A record whose city its loaded parents do not tell: list the kind again.
+      if (unsure) db.versions = { ...db.versions, [kind]: (db.versions[kind] ?? 0) + 1 };
+    });
+    return true;
+  }
+
+  /** Whether a record belongs to the city `scope`; undefined when it cannot be told. */
+  private inScope(record: Patched, scope: string): boolean | undefined {
+    if (typeof record.city_id === 'string') return record.city_id === scope;
+    if (typeof record.membership_id === 'string') {
+      const membership = this.rows('membership').find((m) => m.id === record.membership_id);
+      return membership ? membership.city_id === scope : undefined;
+    }
+    return undefined;
   }
 
   /** The loaded records of a kind (empty until loaded). */

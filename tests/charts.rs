@@ -321,8 +321,8 @@ fn portfolio_funnel_counts_projects_and_capital_cost_by_stage() {
         let svg = text_of(&chart.svg);
         for stage in [
             lang.pick("Concepto", "Concept"),
-            lang.pick("Bancable", "Bankable"),
-            lang.pick("En ejecución", "Implementation"),
+            lang.pick("Financiable", "Bankable"),
+            lang.pick("Ejecución", "Implementation"),
         ] {
             assert_contains(&svg, stage, "stage");
         }

@@ -98,7 +98,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
             stage_color(Stage::Concept),
         ),
         (
-            ctx.pick("Bancable", "Bankable"),
+            ctx.pick("Financiable", "Bankable"),
             stage_color(Stage::Bankable),
         ),
         (
@@ -199,7 +199,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
             ctx.money(total_capex),
         ),
         ctx.figure(
-            ctx.pick("Bancables o más avanzados", "Bankable or further"),
+            ctx.pick("Financiables o más avanzados", "Bankable or further"),
             format!(
                 "{} · {}",
                 labels::counted(

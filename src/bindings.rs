@@ -23,6 +23,25 @@ macro_rules! declarations {
 
 /// The whole bindings file.
 pub fn typescript() -> String {
+    let mut out = types();
+    out.push_str(&rules());
+    out
+}
+
+/// Rules of the core the UI needs to draw its forms, as data: the UI keeps no copy.
+fn rules() -> String {
+    let time: Vec<String> = CostCategory::ALL
+        .iter()
+        .filter(|c| c.is_time())
+        .map(|c| format!("'{}'", c.code()))
+        .collect();
+    format!(
+        "\n/** Cost categories recorded in hours (valued by role rates) rather than money. */\nexport const TIME_CATEGORIES: readonly CostCategory[] = [{}];\n",
+        time.join(", ")
+    )
+}
+
+fn types() -> String {
     declarations!(
         crate::error::ErrorPayload,
         crate::error::RuleBreak,

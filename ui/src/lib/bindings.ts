@@ -709,3 +709,6 @@ rows_skipped: number, memberships_added: number,
  * Acronyms of the networks added to the catalog.
  */
 networks_added: Array<string>, metrics_added: number, metrics_updated: number, warnings: Array<ImportWarning>, };
+
+/** Cost categories recorded in hours (valued by role rates) rather than money. */
+export const TIME_CATEGORIES: readonly CostCategory[] = ['staff_time', 'officials_time'];

@@ -177,5 +177,5 @@ export const ENUMS = {
 
 export type EnumName = keyof typeof ENUMS;
 
-/** Cost categories recorded in hours (valued by role rates) rather than money. */
-export const TIME_CATEGORIES: readonly CostCategory[] = ['staff_time', 'officials_time'];
+/** Cost categories recorded in hours: the core's rule (generated into bindings.ts). */
+export { TIME_CATEGORIES } from './bindings';

@@ -35,9 +35,18 @@ fn rules() -> String {
         .filter(|c| c.is_time())
         .map(|c| format!("'{}'", c.code()))
         .collect();
+    use crate::records::{CityScope, RecordKind};
+    // The city selector scopes the kinds that belong to one city through a column or
+    // their membership; the catalog, the rates and the cities themselves are listed whole.
+    let unscoped: Vec<String> = RecordKind::ALL
+        .iter()
+        .filter(|k| matches!(k.info().city_scope, CityScope::None | CityScope::SelfId))
+        .map(|k| format!("'{}'", k.code()))
+        .collect();
     format!(
-        "\n/** Cost categories recorded in hours (valued by role rates) rather than money. */\nexport const TIME_CATEGORIES: readonly CostCategory[] = [{}];\n",
-        time.join(", ")
+        "\n/** Cost categories recorded in hours (valued by role rates) rather than money. */\nexport const TIME_CATEGORIES: readonly CostCategory[] = [{}];\n\n/** Kinds shared by every city of a file (never scoped by the city selector). */\nexport const UNSCOPED_KINDS: readonly RecordKind[] = [{}];\n",
+        time.join(", "),
+        unscoped.join(", ")
     )
 }
 

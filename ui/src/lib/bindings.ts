@@ -712,3 +712,6 @@ networks_added: Array<string>, metrics_added: number, metrics_updated: number, w
 
 /** Cost categories recorded in hours (valued by role rates) rather than money. */
 export const TIME_CATEGORIES: readonly CostCategory[] = ['staff_time', 'officials_time'];
+
+/** Kinds shared by every city of a file (never scoped by the city selector). */
+export const UNSCOPED_KINDS: readonly RecordKind[] = ['city', 'network', 'role_rate', 'exchange_rate'];

@@ -87,8 +87,8 @@ export const RECORD_KINDS = allOf<RecordKind>()([
   'metric',
 ]);
 
-/** Kinds shared by every city of a file (never scoped by the city selector). */
-export const UNSCOPED_KINDS: readonly RecordKind[] = ['city', 'network', 'role_rate', 'exchange_rate'];
+/** Kinds shared by every city of a file: the core's rule (generated into bindings.ts). */
+export { UNSCOPED_KINDS } from './bindings';
 
 /** The enums a form field can offer, by the name used in translation keys. */
 export const ENUMS = {

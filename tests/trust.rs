@@ -854,3 +854,37 @@ fn two_offices_with_different_bases_merge_into_figures_a_plain_computation_confi
         .iter()
         .all(|w| w.code != "missing_exchange_rate"));
 }
+
+#[test]
+fn charts_and_reasons_write_numbers_the_office_way() {
+    let anchor = date("2026-12-01");
+    let mut store = Store::open_in_memory().unwrap();
+    cabildo::demo::populate(&mut store, anchor).unwrap();
+    let q = RoiQuery::office_default(&store, None, anchor);
+    let chart = |store: &Store| {
+        cabildo::charts::render_svg(
+            store,
+            &cabildo::charts::ChartRequest {
+                kind: cabildo::charts::ChartKind::CostByCategory,
+                query: q.clone(),
+                lang: Lang::Es,
+                width: 1920,
+                height: 1080,
+            },
+        )
+        .unwrap()
+    };
+    // The demo's total is MXN 1.8 million: "MXN 1.8 M", or "MXN 1,8 M".
+    assert_eq!(chart(&store).figures[0].value, "MXN 1.8 M");
+    set_format(&mut store, NumberFormat::PointComma);
+    assert_eq!(chart(&store).figures[0].value, "MXN 1,8 M");
+    let report = roi::compute(&store, &q).unwrap();
+    let passive = report
+        .rows
+        .iter()
+        .find(|r| r.classification == roi::Classification::Passive)
+        .expect("a passive row");
+    assert!(passive.reason_es.contains("MXN 529 mil"), "{}", passive.reason_es);
+    // Outside a report, the core writes numbers as before.
+    assert_eq!(cabildo::format::number(1234.5, 1), "1,234.5");
+}

@@ -23,3 +23,18 @@ ALTER TABLE project ADD COLUMN trashed_with TEXT;
 ALTER TABLE outcome ADD COLUMN trashed_with TEXT;
 ALTER TABLE attribution ADD COLUMN trashed_with TEXT;
 ALTER TABLE metric ADD COLUMN trashed_with TEXT;
+
+-- The trash reads only deleted rows: a partial index keeps it quick on a
+-- coordinator's file of millions of records.
+CREATE INDEX city_trash ON city(trashed_with) WHERE deleted = 1;
+CREATE INDEX network_trash ON network(trashed_with) WHERE deleted = 1;
+CREATE INDEX membership_trash ON membership(trashed_with) WHERE deleted = 1;
+CREATE INDEX thesis_trash ON thesis(trashed_with) WHERE deleted = 1;
+CREATE INDEX meeting_trash ON meeting(trashed_with) WHERE deleted = 1;
+CREATE INDEX cost_entry_trash ON cost_entry(trashed_with) WHERE deleted = 1;
+CREATE INDEX role_rate_trash ON role_rate(trashed_with) WHERE deleted = 1;
+CREATE INDEX exchange_rate_trash ON exchange_rate(trashed_with) WHERE deleted = 1;
+CREATE INDEX project_trash ON project(trashed_with) WHERE deleted = 1;
+CREATE INDEX outcome_trash ON outcome(trashed_with) WHERE deleted = 1;
+CREATE INDEX attribution_trash ON attribution(trashed_with) WHERE deleted = 1;
+CREATE INDEX metric_trash ON metric(trashed_with) WHERE deleted = 1;

@@ -530,13 +530,29 @@ fn schema_of(conn: &Connection) -> Result<Vec<(String, String, String, String)>>
     Ok(out)
 }
 
-/// The schema this build creates at `version`, for comparison.
-fn reference_schema(version: i64) -> Result<Vec<(String, String, String, String)>> {
+type Schema = Vec<(String, String, String, String)>;
+
+/// The schema this build creates at `version`, for comparison: built once per
+/// version by running the migrations in memory, then kept.
+fn reference_schema(version: i64) -> Result<Schema> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static BUILT: OnceLock<Mutex<HashMap<i64, Schema>>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(schema) = built.lock().ok().and_then(|m| m.get(&version).cloned()) {
+        return Ok(schema);
+    }
+    let steps = usize::try_from(version)
+        .map_err(|_| Error::UnexpectedSchema(format!("schema version {version}")))?;
     let mut conn = Connection::open_in_memory()?;
     super::migrations()
-        .to_version(&mut conn, version as usize)
+        .to_version(&mut conn, steps)
         .map_err(|e| Error::Migration(e.to_string()))?;
-    schema_of(&conn)
+    let schema = schema_of(&conn)?;
+    if let Ok(mut map) = built.lock() {
+        map.insert(version, schema.clone());
+    }
+    Ok(schema)
 }
 
 /// Names the first difference between a file's schema and the expected one.

@@ -884,7 +884,11 @@ fn charts_and_reasons_write_numbers_the_office_way() {
         .iter()
         .find(|r| r.classification == roi::Classification::Passive)
         .expect("a passive row");
-    assert!(passive.reason_es.contains("MXN 529 mil"), "{}", passive.reason_es);
+    assert!(
+        passive.reason_es.contains("MXN 529 mil"),
+        "{}",
+        passive.reason_es
+    );
     // Outside a report, the core writes numbers as before.
     assert_eq!(cabildo::format::number(1234.5, 1), "1,234.5");
 }

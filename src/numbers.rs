@@ -183,7 +183,10 @@ fn for_field(field: &str, e: Error) -> Error {
 /// currency the mark names, if it had one (an ISO code, or `$` for any dollar or peso).
 fn strip_currency(text: &str) -> Result<(&str, Option<String>)> {
     let text = text.trim();
-    for (mark, code) in CURRENCY_MARKS {
+    // The longest mark first: "5 AR$" is pesos, not "5 A" and reais.
+    let mut marks: Vec<&(&str, &str)> = CURRENCY_MARKS.iter().collect();
+    marks.sort_by_key(|(mark, _)| std::cmp::Reverse(mark.len()));
+    for (mark, code) in marks {
         if let Some(rest) = text.strip_prefix(mark) {
             return Ok((rest.trim_start(), Some(code.to_string())));
         }
@@ -205,19 +208,20 @@ fn strip_currency(text: &str) -> Result<(&str, Option<String>)> {
     Ok((text, None))
 }
 
-fn strip_sign(text: &str) -> (bool, &str) {
+/// Takes one sign off the start: (negative, rest, whether there was a sign).
+fn strip_sign(text: &str) -> (bool, &str, bool) {
     let text = text.trim();
     if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        return (true, inner.trim());
+        return (true, inner.trim(), true);
     }
     for minus in ['-', '−', '–'] {
         if let Some(rest) = text.strip_prefix(minus) {
-            return (true, rest.trim_start());
+            return (true, rest.trim_start(), true);
         }
     }
     match text.strip_prefix('+') {
-        Some(rest) => (false, rest.trim_start()),
-        None => (false, text),
+        Some(rest) => (false, rest.trim_start(), true),
+        None => (false, text, false),
     }
 }
 
@@ -276,9 +280,13 @@ fn read_body(body: &str, format: NumberFormat) -> Option<Decimal> {
 /// detail is the number written in `format`), and numbers with too many digits.
 /// `currency` is what a currency mark in the text named, when it had one.
 pub fn read_decimal(text: &str, format: NumberFormat) -> Result<(Decimal, Option<String>)> {
-    let (negative_outside, rest) = strip_sign(text);
+    let (negative_outside, rest, signed_outside) = strip_sign(text);
     let (rest, currency) = strip_currency(rest)?;
-    let (negative_inside, body) = strip_sign(rest);
+    let (negative_inside, body, signed_inside) = strip_sign(rest);
+    // One sign at most: "--5" or "-(5)" is a typo, never a plus.
+    if signed_outside && signed_inside {
+        return Err(err("not_a_number"));
+    }
     if body.is_empty() {
         return Err(err(if text.trim().is_empty() {
             "required"
@@ -289,7 +297,7 @@ pub fn read_decimal(text: &str, format: NumberFormat) -> Result<(Decimal, Option
     if body.chars().filter(|c| c.is_ascii_digit()).count() > MAX_DIGITS {
         return Err(err("too_large"));
     }
-    let negative = negative_outside ^ negative_inside;
+    let negative = negative_outside || negative_inside;
     if let Some(d) = read_body(body, format) {
         return Ok((Decimal { negative, ..d }, currency));
     }
@@ -350,7 +358,8 @@ pub fn read_minor(field: &str, text: &str, format: NumberFormat, currency: &str)
                 return Err(Error::invalid_because("", "currency_mismatch", named));
             }
         }
-        let d = d.normalised();
+        // The decimals as written count: "1.500" for a currency of two decimals is
+        // a thousands group typed the wrong way, not 1.50.
         let exponent = crate::money::exponent(currency);
         if d.scale > exponent {
             return Err(Error::invalid_because(
@@ -468,7 +477,14 @@ mod tests {
             (CP, "1,50", "MXN", Err("invalid.decimal_point_expected")),
             (CP, "1.234,56", "MXN", Err("invalid.decimal_point_expected")),
             (CP, "1.505", "MXN", Err("invalid.too_many_decimals")),
-            (CP, "1.500", "MXN", Ok(150)),
+            (CP, "1.500", "MXN", Err("invalid.too_many_decimals")),
+            (CP, "1.50", "MXN", Ok(150)),
+            (CP, "--5", "MXN", Err("invalid.not_a_number")),
+            (CP, "-(5)", "MXN", Err("invalid.not_a_number")),
+            (CP, "-$-5", "MXN", Err("invalid.not_a_number")),
+            (CP, "+-5", "MXN", Err("invalid.not_a_number")),
+            (CP, "5 AR$", "ARS", Ok(500)),
+            (PC, "1,500", "MXN", Err("invalid.too_many_decimals")),
             (CP, "100", "JPY", Ok(100)),
             (CP, "100.5", "JPY", Err("invalid.too_many_decimals")),
             (CP, "1.234", "KWD", Ok(1234)),

@@ -892,3 +892,23 @@ fn charts_and_reasons_write_numbers_the_office_way() {
     // Outside a report, the core writes numbers as before.
     assert_eq!(cabildo::format::number(1234.5, 1), "1,234.5");
 }
+
+#[test]
+fn restoring_a_project_leaves_in_the_trash_what_another_deleted_parent_holds() {
+    let (mut store, city, m) = store_with_membership();
+    let p = store.insert(project(&city)).unwrap().meta.id;
+    let o = store
+        .insert(acceleration(&city, &p, "2025-04-01", 3.0))
+        .unwrap()
+        .meta
+        .id;
+    store.insert(attribution(&o, &m, 10_000)).unwrap();
+    store.delete(RecordKind::Project, &p).unwrap();
+    store.delete(RecordKind::Membership, &m).unwrap();
+    store.restore(RecordKind::Project, &p).unwrap();
+    // The outcome is back; its attribution to the deleted membership is not.
+    assert_eq!(store.list::<Outcome>(None).unwrap().len(), 1);
+    assert!(store.list::<Attribution>(None).unwrap().is_empty());
+    store.restore(RecordKind::Membership, &m).unwrap();
+    assert_eq!(store.list::<Attribution>(None).unwrap().len(), 1);
+}

@@ -678,6 +678,29 @@ impl Store {
                 )?;
                 changes.push((*k, ids));
             }
+            // A record restored with this one may have another parent still in the
+            // trash (an attribution of a restored project's outcome whose membership
+            // was deleted since): it goes back to that parent's group, so no live
+            // record ever refers to a deleted one. Repeated, for its own children.
+            for _ in 0..RecordKind::ALL.len() {
+                let mut moved = 0;
+                for rel in &store.relations {
+                    let (child, parent) = (rel.child.info().table, rel.parent.info().table);
+                    moved += store.conn.execute(
+                        &format!(
+                            "UPDATE {child} SET deleted = 1,
+                                trashed_with = (SELECT COALESCE(p.trashed_with, p.id) FROM {parent} p WHERE p.id = {child}.{col})
+                             WHERE updated_at = ?1 AND updated_by = ?2 AND deleted = 0
+                               AND {col} IN (SELECT id FROM {parent} WHERE deleted = 1)",
+                            col = rel.column
+                        ),
+                        params![stamp, store.office.id],
+                    )?;
+                }
+                if moved == 0 {
+                    break;
+                }
+            }
             Ok(changes)
         })?;
         self.notify_all(

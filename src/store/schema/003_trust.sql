@@ -24,6 +24,9 @@ ALTER TABLE outcome ADD COLUMN trashed_with TEXT;
 ALTER TABLE attribution ADD COLUMN trashed_with TEXT;
 ALTER TABLE metric ADD COLUMN trashed_with TEXT;
 
+-- A meeting's deletion finds its costs by this index (the other references had one).
+CREATE INDEX cost_entry_meeting ON cost_entry(meeting_id);
+
 -- The trash reads only deleted rows: a partial index keeps it quick on a
 -- coordinator's file of millions of records.
 CREATE INDEX city_trash ON city(trashed_with) WHERE deleted = 1;

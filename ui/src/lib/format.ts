@@ -81,7 +81,9 @@ export function minorToInput(minor: number, currency: string): string {
 
 /** A plain number as a form's input shows it: no grouping, the office's decimal mark. */
 export function numberToInput(value: number): string {
-  return String(value).replace('.', MARKS[numberFormat.current].decimal);
+  // Never an exponent ("1e-7"): the core reads plain digits only.
+  const plain = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  return plain.replace('.', MARKS[numberFormat.current].decimal);
 }
 
 /** A plain number in the locale's grouping and decimal marks. */

@@ -368,6 +368,11 @@ impl CostEntry {
         refers(store, "city_id", RecordKind::City, &self.city_id)?;
         if let Some(m) = &self.membership_id {
             refers(store, "membership_id", RecordKind::Membership, m)?;
+            // A cost counts in its membership's city: the summary scoped to a city and
+            // the breakdown of a figure must see the same records.
+            if matches!(store.membership_city(m)?, Some(city) if city != self.city_id) {
+                return Err(Error::invalid("membership_id", "other_city"));
+            }
         }
         if let Some(m) = &self.meeting_id {
             refers(store, "meeting_id", RecordKind::Meeting, m)?;

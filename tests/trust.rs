@@ -912,3 +912,23 @@ fn restoring_a_project_leaves_in_the_trash_what_another_deleted_parent_holds() {
     store.restore(RecordKind::Membership, &m).unwrap();
     assert_eq!(store.list::<Attribution>(None).unwrap().len(), 1);
 }
+
+#[test]
+fn a_cost_is_refused_for_a_membership_of_another_city() {
+    let (mut store, _city, m) = store_with_membership();
+    let other = store.insert(city("Otra")).unwrap().meta.id;
+    let err = store
+        .insert(money_cost(
+            &other,
+            Some(&m),
+            "2025-03-01",
+            CostCategory::Travel,
+            1_00,
+            "MXN",
+        ))
+        .expect_err("another city's membership");
+    assert_eq!(
+        rule(err),
+        ("membership_id".into(), "invalid.other_city".into())
+    );
+}

@@ -22,6 +22,23 @@ impl Store {
             .is_some())
     }
 
+    /// The city of a live membership (None for a received row: a rule over several
+    /// records).
+    pub(crate) fn membership_city(&self, membership_id: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        if self.checking_received() {
+            return Ok(None);
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT city_id FROM membership WHERE id = ?1 AND deleted = 0",
+                [membership_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// True when another live rate prices the same pair (either way) on the same date.
     pub(crate) fn rate_exists_other_than(
         &self,

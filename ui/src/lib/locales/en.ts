@@ -470,6 +470,7 @@ export const en: Record<MessageKey, string> = {
   'error.invalid.unknown_figure': 'There is no such figure.',
   'error.overflow': 'A sum is too large to compute: check amounts or exchange rates out of scale.',
   'settings.numberFormat': 'Number format',
+  'error.invalid.other_city': 'That membership belongs to another city.',
   'error.invalid.other': 'The value is not valid.',
   'error.malformed': 'The data sent is not in the expected form.',
   'error.not_found': 'The record no longer exists.',

@@ -470,6 +470,7 @@ export const es = {
   'error.invalid.unknown_figure': 'Esa cifra no existe.',
   'error.overflow': 'Una suma es demasiado grande para calcularse: revise montos o tipos de cambio fuera de escala.',
   'settings.numberFormat': 'Formato de números',
+  'error.invalid.other_city': 'Esa membresía es de otra ciudad.',
   'error.invalid.other': 'El dato no es válido.',
   'error.malformed': 'Los datos enviados no tienen la forma esperada.',
   'error.not_found': 'El registro ya no existe.',

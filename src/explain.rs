@@ -422,12 +422,7 @@ pub fn explanation_table(e: &Explanation, lang: Lang) -> Vec<Vec<String>> {
         _ => String::new(),
     };
     for c in &e.contributions {
-        let rates = c
-            .rates
-            .iter()
-            .map(|r| format!("1 {} = {} {} ({})", r.base, r.rate, r.quote, r.on))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let rates = crate::money::RateUsed::list_text(&c.rates);
         let contributes = match e.unit {
             FigureUnit::Money => minor(c.contributes_minor, Some(&e.query.currency)),
             _ => c.contributes.to_string(),

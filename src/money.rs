@@ -42,6 +42,17 @@ pub struct RateUsed {
     pub inverse: bool,
 }
 
+impl RateUsed {
+    /// The rates a conversion used, as exports write them: "1 USD = 17.25 MXN (2026-01-01)".
+    pub fn list_text(rates: &[RateUsed]) -> String {
+        rates
+            .iter()
+            .map(|r| format!("1 {} = {} {} ({})", r.base, r.rate, r.quote, r.on))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// How an amount goes from one currency to another on a date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversion {

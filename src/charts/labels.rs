@@ -149,6 +149,10 @@ mod tests {
             for x in Stage::ALL {
                 check(format!("enum.stage.{}", x.code()), stage(*x, lang));
             }
+            check(
+                "dashboard.generalWork".into(),
+                crate::explain::general_work_label(lang),
+            );
             assert!(differ.is_empty(), "{}", differ.join("\n"));
         }
     }

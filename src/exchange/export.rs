@@ -320,13 +320,11 @@ fn major(minor: i64, currency: &str) -> Cell {
 /// the office's reporting currency, then the totals and any warnings.
 fn write_roi_sheet(
     sheet: &mut Worksheet,
-    store: &Store,
+    report: &roi::RoiReport,
     lang: Lang,
-    today: NaiveDate,
     formats: &Formats,
 ) -> Result<()> {
-    let query = RoiQuery::office_default(store, None, today);
-    let report = roi::compute(store, &query)?;
+    let query = &report.query;
     let currency = report.query.currency.clone();
     let x = |r: std::result::Result<&mut Worksheet, XlsxError>| r.map(|_| ()).map_err(xlsx_error);
     x(sheet.write_string_with_format(
@@ -444,13 +442,12 @@ const MAX_SHEET_ROWS: u32 = 1_000_000;
 fn write_contributions_sheet(
     sheet: &mut Worksheet,
     store: &Store,
+    report: &roi::RoiReport,
     lang: Lang,
-    today: NaiveDate,
     formats: &Formats,
 ) -> Result<()> {
     use crate::explain::{explain, Figure};
-    let query = RoiQuery::office_default(store, None, today);
-    let report = roi::compute(store, &query)?;
+    let query = &report.query;
     let currency = report.query.currency.clone();
     let l = |es: &'static str, en: &'static str| Cell::Text(lang.pick(es, en).into());
     let headers = [
@@ -517,12 +514,7 @@ fn write_contributions_sheet(
                     .map_err(xlsx_error)?;
                 return Ok(());
             }
-            let rates = c
-                .rates
-                .iter()
-                .map(|r| format!("1 {} = {} {} ({})", r.base, r.rate, r.quote, r.on))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let rates = crate::money::RateUsed::list_text(&c.rates);
             let cells = vec![
                 Cell::Text(city.clone()),
                 Cell::Text(network.clone()),
@@ -561,6 +553,8 @@ fn write_contributions_sheet(
 /// Writes the workbook: the ROI summary (last twelve months up to `today`) and the
 /// contributions behind it, then one sheet per record kind.
 pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Result<()> {
+    // One report for the summary and its contributions, so both show the same figures.
+    let report = roi::compute(store, &RoiQuery::office_default(store, None, today))?;
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     {
@@ -568,14 +562,14 @@ pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Re
         sheet
             .set_name(lang.pick("Resumen ROI", "ROI summary"))
             .map_err(xlsx_error)?;
-        write_roi_sheet(sheet, store, lang, today, &formats)?;
+        write_roi_sheet(sheet, &report, lang, &formats)?;
     }
     {
         let sheet = workbook.add_worksheet();
         sheet
             .set_name(lang.pick("Contribuciones", "Contributions"))
             .map_err(xlsx_error)?;
-        write_contributions_sheet(sheet, store, lang, today, &formats)?;
+        write_contributions_sheet(sheet, store, &report, lang, &formats)?;
     }
     for kind in RecordKind::ALL {
         let table = table(store, *kind, lang)?;

@@ -72,6 +72,15 @@ describe('Figures a council can trust', () => {
     await screenshot('trust-explain');
     await byTestId('explain-close').click();
     await byTestId('explain-dialog').waitForExist({ reverse: true });
+    // The same records in English.
+    await byTestId('lang-en').click();
+    await (await dashboardRow('C40')).$('[data-testid="figure-cost_total"]').click();
+    await waitForText('explain-sum', 'MX$1,500.50');
+    await expect(byTestId('explain-table')).toHaveText(expect.stringContaining('Same currency'));
+    await screenshot('trust-explain-en');
+    await byTestId('explain-close').click();
+    await byTestId('explain-dialog').waitForExist({ reverse: true });
+    await byTestId('lang-es').click();
   });
 
   it('says what a membership takes to the trash, and changes nothing until confirmed', async () => {

@@ -169,7 +169,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.openFigure': 'See the records this figure sums',
   'explain.figure': 'Figure',
   'explain.total': 'Total: {total}',
-  'explain.sum': 'Sum of {count} records',
+  'explain.sum': 'Records summed: {count}',
   'explain.empty': 'No record adds to this figure in the period.',
   'explain.caption': 'Records summed by “{figure}”',
   'explain.col.date': 'Date',

@@ -169,7 +169,7 @@ export const es = {
   'dashboard.openFigure': 'Ver los registros que suma esta cifra',
   'explain.figure': 'Cifra',
   'explain.total': 'Total: {total}',
-  'explain.sum': 'Suma de {count} registros',
+  'explain.sum': 'Registros sumados: {count}',
   'explain.empty': 'Ningún registro suma a esta cifra en el periodo.',
   'explain.caption': 'Registros que suma la cifra «{figure}»',
   'explain.col.date': 'Fecha',

@@ -1,12 +1,11 @@
 //! The network catalog seeded into every new database: facts as found in public
 //! sources, each network with its source and as-of date. Users edit and extend it.
+//! Plain data: the store inserts it (no dependency back on the store).
 
 use chrono::NaiveDate;
 
-use crate::demo::IdSource;
-use crate::error::Result;
+use crate::ids::IdSource;
 use crate::model::{Meta, Network, Scope};
-use crate::store::Store;
 
 struct Seed {
     acronym: &'static str,
@@ -173,40 +172,38 @@ const SEEDS: &[Seed] = &[
     },
 ];
 
-/// Adds the seed networks to a new database.
+/// The seed networks, as records: the store inserts them into every new database.
 /// Seeded networks carry the same ids and stamps in every file, so files merge without
 /// duplicating the catalog.
-pub fn seed(store: &mut Store) -> Result<()> {
+pub fn networks() -> Vec<Network> {
     let as_of = NaiveDate::from_ymd_opt(AS_OF.0, AS_OF.1, AS_OF.2);
     let stamp = as_of
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc().timestamp_millis())
         .unwrap_or(0);
     let mut ids = IdSource::new(CATALOG_SEED, stamp as u64);
-    store.transaction(|store| {
-        for s in SEEDS {
-            store.insert_stamped(Network {
-                meta: Meta {
-                    id: ids.next_id(),
-                    created_at: stamp,
-                    updated_at: stamp,
-                    updated_by: CATALOG_OFFICE.into(),
-                    deleted: false,
-                    trashed_with: None,
-                },
-                name: s.name.into(),
-                acronym: s.acronym.into(),
-                founded_year: s.founded,
-                headquarters: Some(s.hq.into()),
-                scope: s.scope,
-                focus: Some(s.focus.into()),
-                member_count: Some(s.members.into()),
-                fee_model: Some(s.fee.into()),
-                website: Some(s.website.into()),
-                source: Some(s.source.into()),
-                as_of,
-            })?;
-        }
-        Ok(())
-    })
+    SEEDS
+        .iter()
+        .map(|s| Network {
+            meta: Meta {
+                id: ids.next_id(),
+                created_at: stamp,
+                updated_at: stamp,
+                updated_by: CATALOG_OFFICE.into(),
+                deleted: false,
+                trashed_with: None,
+            },
+            name: s.name.into(),
+            acronym: s.acronym.into(),
+            founded_year: s.founded,
+            headquarters: Some(s.hq.into()),
+            scope: s.scope,
+            focus: Some(s.focus.into()),
+            member_count: Some(s.members.into()),
+            fee_model: Some(s.fee.into()),
+            website: Some(s.website.into()),
+            source: Some(s.source.into()),
+            as_of,
+        })
+        .collect()
 }

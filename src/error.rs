@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -138,73 +138,115 @@ impl Error {
     pub fn code(&self) -> String {
         match self {
             Error::Invalid { rule, .. } => format!("invalid.{rule}"),
-            Error::NotFound(_) => "not_found".into(),
-            Error::AlreadyExists(_) => "already_exists".into(),
-            Error::NotCabildo(_) => "not_cabildo".into(),
-            Error::NewerSchema { .. } => "newer_schema".into(),
-            Error::Corrupt(_) => "corrupt".into(),
-            Error::Sqlite(e) if is_disk_full(e) => "disk_full".into(),
-            Error::Sqlite(_) => "database".into(),
-            Error::Migration(_) => "migration".into(),
-            Error::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => "disk_full".into(),
-            Error::Io(_) => "io".into(),
-            Error::Json(_) => "malformed".into(),
-            Error::Argument(_) => "argument".into(),
-            Error::Chart(_) => "chart".into(),
-            Error::Cancelled => "cancelled".into(),
-            Error::Overflow(_) => "overflow".into(),
-            Error::FileTooLarge { .. } => "file_too_large".into(),
-            Error::TooManyRows { .. } => "too_many_rows".into(),
-            Error::UnexpectedSchema(_) => "unexpected_schema".into(),
-            Error::BadValue { .. } => "bad_value".into(),
-            Error::MergeIntoItself(_) => "merge_into_itself".into(),
-            Error::DanglingReference(_) => "dangling_reference".into(),
-            Error::ForeignBackup(_) => "foreign_backup".into(),
-            Error::CsvColumns { .. } => "csv_columns".into(),
-            Error::CsvEncoding { .. } => "csv_encoding".into(),
-            Error::CsvMalformed { .. } => "csv_malformed".into(),
-            Error::SenderClockAhead { .. } => "sender_clock_ahead".into(),
-            Error::RecordRules(_) => "record_rules".into(),
+            other => other.fixed_code().map(String::from).unwrap_or_default(),
         }
     }
 
-    pub fn payload(&self) -> ErrorPayload {
-        let (field, detail) = match self {
-            Error::Invalid { field, detail, .. } => (
-                Some(field.clone()),
-                (!detail.is_empty()).then(|| detail.clone()),
-            ),
+    /// The code of every error but a rule violation (`invalid.<rule>`).
+    fn fixed_code(&self) -> Option<ErrorCode> {
+        Some(match self {
+            Error::Invalid { .. } => return None,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            Error::NotCabildo(_) => ErrorCode::NotCabildo,
+            Error::NewerSchema { .. } => ErrorCode::NewerSchema,
+            Error::Corrupt(_) => ErrorCode::Corrupt,
+            Error::Sqlite(e) if is_disk_full(e) => ErrorCode::DiskFull,
+            Error::Sqlite(_) => ErrorCode::Database,
+            Error::Migration(_) => ErrorCode::Migration,
+            Error::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => ErrorCode::DiskFull,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Json(_) => ErrorCode::Malformed,
+            Error::Argument(_) => ErrorCode::Argument,
+            Error::Chart(_) => ErrorCode::Chart,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::Overflow(_) => ErrorCode::Overflow,
+            Error::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+            Error::TooManyRows { .. } => ErrorCode::TooManyRows,
+            Error::UnexpectedSchema(_) => ErrorCode::UnexpectedSchema,
+            Error::BadValue { .. } => ErrorCode::BadValue,
+            Error::MergeIntoItself(_) => ErrorCode::MergeIntoItself,
+            Error::DanglingReference(_) => ErrorCode::DanglingReference,
+            Error::ForeignBackup(_) => ErrorCode::ForeignBackup,
+            Error::CsvColumns { .. } => ErrorCode::CsvColumns,
+            Error::CsvEncoding { .. } => ErrorCode::CsvEncoding,
+            Error::CsvMalformed { .. } => ErrorCode::CsvMalformed,
+            Error::SenderClockAhead { .. } => ErrorCode::SenderClockAhead,
+            Error::RecordRules(_) => ErrorCode::RecordRules,
+        })
+    }
+
+    /// The record field a rule violation concerns, and what its text shows of the value.
+    pub fn field_and_detail(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Error::Invalid { field, detail, .. } => {
+                (Some(field), (!detail.is_empty()).then_some(detail.as_str()))
+            }
             _ => (None, None),
-        };
-        let problems = match self {
-            Error::RecordRules(breaks) => breaks.clone(),
-            _ => Vec::new(),
-        };
-        ErrorPayload {
-            code: self.code(),
-            message: self.to_string(),
-            field,
-            detail,
-            problems,
         }
+    }
+
+    /// For `record_rules`: the received records refused, each with its rule.
+    pub fn rule_breaks(&self) -> &[RuleBreak] {
+        match self {
+            Error::RecordRules(breaks) => breaks,
+            _ => &[],
+        }
+    }
+}
+
+/// The codes of the core's errors, but for rule violations, which are
+/// `invalid.<rule>`. Front ends switch on them (the UI gets them as a
+/// TypeScript union) and translate them; the text beside them is for logs.
+#[derive(Serialize, serde::Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    AlreadyExists,
+    NotCabildo,
+    NewerSchema,
+    Corrupt,
+    DiskFull,
+    Database,
+    Migration,
+    Io,
+    Malformed,
+    Argument,
+    Chart,
+    Cancelled,
+    Overflow,
+    FileTooLarge,
+    TooManyRows,
+    UnexpectedSchema,
+    BadValue,
+    MergeIntoItself,
+    DanglingReference,
+    ForeignBackup,
+    CsvColumns,
+    CsvEncoding,
+    CsvMalformed,
+    SenderClockAhead,
+    RecordRules,
+}
+
+impl std::fmt::Display for ErrorCode {
+    /// The code as it crosses to a front end (`not_found`): serde's spelling.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(code)) => f.write_str(&code),
+            _ => Err(std::fmt::Error),
+        }
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> Self {
+        code.to_string()
     }
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
-}
-
-/// How an error crosses to a front end: `code` to switch on, `field` for forms.
-#[derive(Serialize, TS, Debug, Clone, PartialEq)]
-pub struct ErrorPayload {
-    pub code: String,
-    pub message: String,
-    pub field: Option<String>,
-    /// What the rule's text shows of the value (a number written the office's way).
-    pub detail: Option<String>,
-    /// For `record_rules`: the received records named, with the rule each breaks,
-    /// for the front end to say in the user's language.
-    pub problems: Vec<RuleBreak>,
 }
 
 /// A stored value of an unexpected type: the file holds data Cabildo did not write.
@@ -224,5 +266,18 @@ mod tests {
         assert_eq!(io.code(), "disk_full");
         let other = Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
         assert_eq!(other.code(), "io");
+    }
+
+    #[test]
+    fn a_code_is_written_in_snake_case_as_it_serializes() {
+        assert_eq!(
+            ErrorCode::SenderClockAhead.to_string(),
+            "sender_clock_ahead"
+        );
+        assert_eq!(Error::NotFound("x".into()).code(), "not_found");
+        assert_eq!(
+            Error::invalid("amount", "negative").code(),
+            "invalid.negative"
+        );
     }
 }

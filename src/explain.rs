@@ -12,9 +12,9 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::format::Lang;
+use crate::kinds::RecordKind;
 use crate::model::{CostCategory, OutcomeKind};
 use crate::money::{RateUsed, RoleRates};
-use crate::records::RecordKind;
 use crate::roi::{checked, financing_amounts, financing_credit, months_credit, RoiQuery};
 use crate::store::roi::{value_cost, CostValue};
 use crate::store::Store;

@@ -1,8 +1,14 @@
 //! Files the app writes for people (exports, backups, charts): whole or not at all.
+//! And the names of the app's own databases in the data folder.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+
+/// The database of the data folder that "Start empty" creates and opens.
+pub const DEFAULT_DATABASE: &str = "cabildo.cabildo";
+/// The demo city's database in the data folder.
+pub const DEMO_DATABASE: &str = "demo.cabildo";
 
 /// The sibling `<name>.partial` a file is written under before it takes its name.
 pub fn partial_path(out: &Path) -> PathBuf {

@@ -4,8 +4,8 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::demo::IdSource;
 use crate::error::Result;
+use crate::ids::IdSource;
 use crate::model::*;
 use crate::store::{NewOffice, Record, Store};
 

@@ -12,6 +12,9 @@ pub mod explain;
 pub mod files;
 pub mod format;
 pub mod generate;
+pub mod ids;
+pub mod import;
+pub mod kinds;
 pub mod model;
 pub mod money;
 pub mod numbers;
@@ -20,6 +23,6 @@ pub mod records;
 pub mod roi;
 pub mod store;
 
-pub use error::{Error, ErrorPayload, Result};
-pub use records::RecordKind;
+pub use error::{Error, ErrorCode, Result};
+pub use kinds::RecordKind;
 pub use store::{Office, Record, Store};

@@ -28,132 +28,187 @@ pub struct Meta {
 }
 
 macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident $key:literal {
+        $($variant:ident = $code:literal ($es:literal, $en:literal)),+ $(,)?
+    }) => {
         $(#[$doc])*
         #[derive(::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The enum's name in the words' keys: `enum.<NAME>.<code>`.
+            pub const NAME: &'static str = $key;
+            /// Every value's code with its words in Spanish and English.
+            pub const WORDS: &'static [$crate::model::EnumWord] =
+                &[$($crate::model::EnumWord { code: $code, es: $es, en: $en }),+];
             /// The stored (and serialized) code of this value, e.g. `staff_time`.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
             pub fn code(self) -> String {
-                match serde_json::to_value(self) {
-                    Ok(serde_json::Value::String(s)) => s,
-                    _ => String::new(),
-                }
+                self.as_str().to_string()
+            }
+            /// The value's word for people.
+            pub fn label(self, lang: $crate::format::Lang) -> &'static str {
+                match self { $($name::$variant => lang.pick($es, $en)),+ }
             }
         }
     };
 }
 pub(crate) use text_enum;
 
+/// One value of an enumeration: its stored code and its words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EnumWord {
+    pub code: &'static str,
+    pub es: &'static str,
+    pub en: &'static str,
+}
+
 text_enum!(
     /// Reach of a network.
-    Scope { Global, Regional, Metropolitan, National }
+    Scope "scope" {
+        Global = "global" ("Global", "Global"),
+        Regional = "regional" ("Regional", "Regional"),
+        Metropolitan = "metropolitan" ("Metropolitana", "Metropolitan"),
+        National = "national" ("Nacional", "National"),
+    }
 );
-text_enum!(MembershipStatus {
-    Active,
-    Suspended,
-    Ended
-});
-text_enum!(MembershipRole {
-    Member,
-    Board,
-    Presidency,
-    VicePresidency,
-    Observer,
-    Partner
-});
-text_enum!(Verdict {
-    Achieved,
-    Partly,
-    NotAchieved
-});
-text_enum!(Decision {
-    Keep,
-    Upgrade,
-    Reduce,
-    Exit
-});
-text_enum!(CostCategory {
-    Dues,
-    Travel,
-    StaffTime,
-    OfficialsTime,
-    Hosting,
-    Other
-});
-text_enum!(Ask {
-    TechnicalAssistance,
-    ProjectPartnership,
-    FinancingPathway,
-    PolicyExchange,
-    None
-});
-text_enum!(MeetingResult {
-    Pending,
-    Achieved,
-    Partly,
-    NotAchieved
-});
-text_enum!(Sector {
-    Mobility,
-    Water,
-    Energy,
-    Digitalization,
-    Waste,
-    Resilience,
-    Housing,
-    Other
-});
-text_enum!(Stage {
-    Concept,
-    PreFeasibility,
-    Feasibility,
-    Bankable,
-    FinancingSecured,
-    Implementation,
-    Completed,
-    Dropped
-});
-text_enum!(OutcomeKind {
-    Acceleration,
-    Financing,
-    PolicyTransfer
-});
-text_enum!(Instrument {
-    Grant,
-    ConcessionalLoan,
-    Loan,
-    Guarantee,
-    Equity,
-    TechnicalAssistance
-});
-text_enum!(SourceType {
-    DevelopmentBank,
-    ClimateFund,
-    Philanthropy,
-    NationalGovernment,
-    Private,
-    Network
-});
-text_enum!(FinancingStatus {
-    Pipeline,
-    Committed,
-    Disbursed
-});
-text_enum!(PolicyInstrument {
-    Regulation,
-    ContractModel,
-    PerformanceMetric,
-    Programme
-});
+text_enum!(
+    MembershipStatus "membership_status" {
+        Active = "active" ("Activa", "Active"),
+        Suspended = "suspended" ("Suspendida", "Suspended"),
+        Ended = "ended" ("Terminada", "Ended"),
+    }
+);
+text_enum!(
+    MembershipRole "membership_role" {
+        Member = "member" ("Miembro", "Member"),
+        Board = "board" ("Consejo directivo", "Board"),
+        Presidency = "presidency" ("Presidencia", "Presidency"),
+        VicePresidency = "vice_presidency" ("Vicepresidencia", "Vice-presidency"),
+        Observer = "observer" ("Observadora", "Observer"),
+        Partner = "partner" ("Socia", "Partner"),
+    }
+);
+text_enum!(
+    Verdict "verdict" {
+        Achieved = "achieved" ("Cumplida", "Achieved"),
+        Partly = "partly" ("Cumplida en parte", "Partly achieved"),
+        NotAchieved = "not_achieved" ("No cumplida", "Not achieved"),
+    }
+);
+text_enum!(
+    Decision "decision" {
+        Keep = "keep" ("Mantener", "Keep"),
+        Upgrade = "upgrade" ("Ampliar", "Upgrade"),
+        Reduce = "reduce" ("Reducir", "Reduce"),
+        Exit = "exit" ("Salir", "Exit"),
+    }
+);
+text_enum!(
+    CostCategory "cost_category" {
+        Dues = "dues" ("Cuotas", "Dues"),
+        Travel = "travel" ("Viajes", "Travel"),
+        StaffTime = "staff_time" ("Tiempo del personal técnico", "Staff time"),
+        OfficialsTime = "officials_time" ("Tiempo de autoridades", "Officials’ time"),
+        Hosting = "hosting" ("Sede de eventos", "Hosting"),
+        Other = "other" ("Otros", "Other"),
+    }
+);
+text_enum!(
+    Ask "ask" {
+        TechnicalAssistance = "technical_assistance" ("Asistencia técnica", "Technical assistance"),
+        ProjectPartnership = "project_partnership" ("Alianza de proyecto", "Project partnership"),
+        FinancingPathway = "financing_pathway" ("Ruta de financiamiento", "Financing pathway"),
+        PolicyExchange = "policy_exchange" ("Intercambio de políticas", "Policy exchange"),
+        None = "none" ("Sin solicitud", "No ask"),
+    }
+);
+text_enum!(
+    MeetingResult "meeting_result" {
+        Pending = "pending" ("Pendiente", "Pending"),
+        Achieved = "achieved" ("Logrado", "Achieved"),
+        Partly = "partly" ("Logrado en parte", "Partly achieved"),
+        NotAchieved = "not_achieved" ("No logrado", "Not achieved"),
+    }
+);
+text_enum!(
+    Sector "sector" {
+        Mobility = "mobility" ("Movilidad", "Mobility"),
+        Water = "water" ("Agua", "Water"),
+        Energy = "energy" ("Energía", "Energy"),
+        Digitalization = "digitalization" ("Digitalización", "Digitalization"),
+        Waste = "waste" ("Residuos", "Waste"),
+        Resilience = "resilience" ("Resiliencia", "Resilience"),
+        Housing = "housing" ("Vivienda", "Housing"),
+        Other = "other" ("Otro", "Other"),
+    }
+);
+text_enum!(
+    Stage "stage" {
+        Concept = "concept" ("Concepto", "Concept"),
+        PreFeasibility = "pre_feasibility" ("Prefactibilidad", "Pre-feasibility"),
+        Feasibility = "feasibility" ("Factibilidad", "Feasibility"),
+        Bankable = "bankable" ("Financiable", "Bankable"),
+        FinancingSecured = "financing_secured" ("Financiamiento asegurado", "Financing secured"),
+        Implementation = "implementation" ("Ejecución", "Implementation"),
+        Completed = "completed" ("Concluido", "Completed"),
+        Dropped = "dropped" ("Descartado", "Dropped"),
+    }
+);
+text_enum!(
+    OutcomeKind "outcome_kind" {
+        Acceleration = "acceleration" ("Proyecto acelerado", "Project accelerated"),
+        Financing = "financing" ("Financiamiento movilizado", "Financing mobilized"),
+        PolicyTransfer = "policy_transfer" ("Política transferida", "Policy transferred"),
+    }
+);
+text_enum!(
+    Instrument "instrument" {
+        Grant = "grant" ("Donación", "Grant"),
+        ConcessionalLoan = "concessional_loan" ("Préstamo concesional", "Concessional loan"),
+        Loan = "loan" ("Préstamo", "Loan"),
+        Guarantee = "guarantee" ("Garantía", "Guarantee"),
+        Equity = "equity" ("Capital", "Equity"),
+        TechnicalAssistance = "technical_assistance" ("Asistencia técnica", "Technical assistance"),
+    }
+);
+text_enum!(
+    SourceType "source_type" {
+        DevelopmentBank = "development_bank" ("Banca de desarrollo", "Development bank"),
+        ClimateFund = "climate_fund" ("Fondo climático", "Climate fund"),
+        Philanthropy = "philanthropy" ("Filantropía", "Philanthropy"),
+        NationalGovernment = "national_government" ("Gobierno nacional", "National government"),
+        Private = "private" ("Privada", "Private"),
+        Network = "network" ("La red", "The network"),
+    }
+);
+text_enum!(
+    FinancingStatus "financing_status" {
+        Pipeline = "pipeline" ("En gestión", "Pipeline"),
+        Committed = "committed" ("Comprometido", "Committed"),
+        Disbursed = "disbursed" ("Desembolsado", "Disbursed"),
+    }
+);
+text_enum!(
+    PolicyInstrument "policy_instrument" {
+        Regulation = "regulation" ("Reglamento", "Regulation"),
+        ContractModel = "contract_model" ("Modelo de contrato o compra", "Contract or procurement model"),
+        PerformanceMetric = "performance_metric" ("Indicador de desempeño", "Performance metric"),
+        Programme = "programme" ("Programa", "Programme"),
+    }
+);
 
 impl CostCategory {
+    /// The categories recorded in hours and valued by role rates, by code (the
+    /// description of a cost's fields names them as data).
+    pub const TIME_CODES: &'static [&'static str] = &["staff_time", "officials_time"];
+
     /// Time categories are recorded in hours and valued by role rates.
     pub fn is_time(self) -> bool {
-        matches!(self, CostCategory::StaffTime | CostCategory::OfficialsTime)
+        Self::TIME_CODES.contains(&self.as_str())
     }
 }
 

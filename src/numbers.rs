@@ -372,7 +372,7 @@ pub fn read_minor(field: &str, text: &str, format: NumberFormat, currency: &str)
             .mantissa
             .checked_mul(10u128.pow(exponent - d.scale))
             .ok_or_else(|| err("too_large"))?;
-        if minor > crate::store::MAX_MINOR as u128 {
+        if minor > crate::kinds::MAX_MINOR as u128 {
             return Err(err("too_large"));
         }
         let minor = minor as i64;
@@ -530,7 +530,7 @@ mod tests {
                 (Ok(want), Ok(got)) => assert_eq!(*want, got, "{text:?} in {format:?}"),
                 (Err(want), Err(e)) => {
                     assert_eq!(*want, e.code(), "{text:?} in {format:?}");
-                    assert_eq!(e.payload().field.as_deref(), Some("amount_minor"));
+                    assert_eq!(e.field_and_detail().0, Some("amount_minor"));
                 }
                 (want, got) => panic!("{text:?} in {format:?}: want {want:?}, got {got:?}"),
             }

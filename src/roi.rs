@@ -61,43 +61,67 @@ impl RoiQuery {
     }
 }
 
-#[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Classification {
-    Inactive,
-    Strategic,
-    Developing,
-    Passive,
-    Unsteered,
-}
-
-impl Classification {
-    pub const ALL: [Classification; 5] = [
-        Classification::Strategic,
-        Classification::Developing,
-        Classification::Unsteered,
-        Classification::Passive,
-        Classification::Inactive,
-    ];
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Classification::Inactive => lang.pick("Inactiva", "Inactive"),
-            Classification::Strategic => lang.pick("Estratégica", "Strategic"),
-            Classification::Developing => lang.pick("En desarrollo", "Developing"),
-            Classification::Passive => lang.pick("Pasiva", "Passive"),
-            Classification::Unsteered => lang.pick("Sin rumbo", "Unsteered"),
-        }
+crate::model::text_enum!(
+    /// What a membership is to the city, from its costs, outcomes and thesis.
+    Classification "classification" {
+        Strategic = "strategic" ("Estratégica", "Strategic"),
+        Developing = "developing" ("En desarrollo", "Developing"),
+        Unsteered = "unsteered" ("Sin rumbo", "Unsteered"),
+        Passive = "passive" ("Pasiva", "Passive"),
+        Inactive = "inactive" ("Inactiva", "Inactive"),
     }
+);
+
+crate::model::text_enum!(
+    /// Where a membership's thesis stands.
+    ThesisStatus "thesis_status" {
+        None = "none" ("Sin tesis", "No thesis"),
+        Open = "open" ("Abierta", "Open"),
+        DueForReview = "due_for_review" ("Por revisar", "Due for review"),
+        Reviewed = "reviewed" ("Revisada", "Reviewed"),
+    }
+);
+
+/// Each membership's latest thesis on a date: the one started last on or before it
+/// (`roi_theses` lists them newest first, ties by creation).
+fn latest_theses(list: &[ThesisInfo]) -> HashMap<&str, &ThesisInfo> {
+    let mut out: HashMap<&str, &ThesisInfo> = HashMap::new();
+    for t in list {
+        out.entry(t.membership_id.as_str()).or_insert(t);
+    }
+    out
 }
 
-#[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ThesisStatus {
-    None,
-    Open,
-    DueForReview,
-    Reviewed,
+/// A membership's latest thesis steers it until it is reviewed (given a verdict).
+fn is_current(t: &ThesisInfo) -> bool {
+    !t.reviewed
+}
+
+/// The thesis that currently steers a membership, as the report reads it.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct CurrentThesis {
+    pub membership_id: String,
+    pub thesis_id: String,
+}
+
+/// The current thesis of every membership (of one city, or all) on a date: the rule
+/// the classification uses, for the screens to show the same one.
+pub fn current_theses(
+    store: &Store,
+    on: chrono::NaiveDate,
+    city_id: Option<&str>,
+) -> Result<Vec<CurrentThesis>> {
+    let list = store.roi_theses(on, city_id)?;
+    let mut out: Vec<CurrentThesis> = latest_theses(&list)
+        .into_values()
+        .filter(|t| is_current(t))
+        .map(|t| CurrentThesis {
+            membership_id: t.membership_id.clone(),
+            thesis_id: t.id.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.membership_id.cmp(&b.membership_id));
+    Ok(out)
 }
 
 /// Cost per category, in minor units of the reporting currency.
@@ -397,11 +421,8 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         .roi_meetings(query.from, query.to, city)?
         .into_iter()
         .collect();
-    let mut theses: HashMap<&str, &ThesisInfo> = HashMap::new();
     let thesis_list = store.roi_theses(query.to, city)?;
-    for t in &thesis_list {
-        theses.entry(t.membership_id.as_str()).or_insert(t);
-    }
+    let theses = latest_theses(&thesis_list);
 
     let mut warnings: Vec<RoiWarning> = Vec::new();
     for (currency, on) in &missing.exchange {
@@ -502,7 +523,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             );
         }
         for (id, mut w) in by_outcome {
-            w.label = store.label_of(crate::records::RecordKind::Outcome, id)?;
+            w.label = store.label_of(crate::kinds::RecordKind::Outcome, id)?;
             w.related.sort();
             warnings.push(w);
         }
@@ -533,7 +554,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             }
             Some(_) => ThesisStatus::Open,
         };
-        let current_thesis = thesis.filter(|t| !t.reviewed);
+        let current_thesis = thesis.filter(|t| is_current(t));
         let cost_total = cost.total().ok_or_else(|| Error::Overflow(m.id.clone()))?;
         let committed = checked(row_figures.committed)?;
         let disbursed = checked(row_figures.disbursed)?;
@@ -595,7 +616,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     warnings.sort();
     warnings.dedup();
 
-    let city_names = store.labels(crate::records::RecordKind::City)?;
+    let city_names = store.labels(crate::kinds::RecordKind::City)?;
     let mut general = Vec::with_capacity(general_by_city.len());
     for (city_id, sums) in general_by_city {
         let cost = CategoryCosts::from_sums(&sums.values)?;

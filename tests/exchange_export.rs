@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use cabildo::exchange::export;
 use cabildo::exchange::merge::{self, MergeOptions};
 use cabildo::format::Lang;
+use cabildo::kinds::RecordKind;
 use cabildo::model::*;
-use cabildo::records::RecordKind;
 use cabildo::Store;
 
 fn demo(dir: &std::path::Path) -> Store {

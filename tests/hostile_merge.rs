@@ -91,9 +91,9 @@ fn a_received_integer_out_of_its_range_is_refused_naming_kind_id_field_and_rule(
     tamper(&path, "UPDATE city SET population_year = 2147483648;");
     let err = refused(&path);
     assert_eq!(err.code(), "record_rules", "{err}");
-    let payload = err.payload();
-    assert_eq!(payload.problems.len(), 1, "{payload:?}");
-    let problem = &payload.problems[0];
+    let problems = err.rule_breaks();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let problem = &problems[0];
     assert_eq!(problem.kind, cabildo::RecordKind::City);
     assert_eq!(problem.id, city_id);
     assert_eq!(problem.field, "population_year");
@@ -134,7 +134,7 @@ fn received_rows_breaking_the_kinds_own_rules_and_bounds_are_refused() {
         tamper(&path, sql);
         let err = refused(&path);
         assert_eq!(err.code(), "record_rules", "{name}: {err}");
-        let problem = &err.payload().problems[0];
+        let problem = &err.rule_breaks()[0];
         assert_eq!(
             (problem.field.as_str(), problem.rule.as_str()),
             (field, rule),
@@ -153,7 +153,7 @@ fn a_received_reference_to_a_record_in_neither_file_is_refused_before_any_backup
     );
     let err = refused(&path);
     assert_eq!(err.code(), "record_rules", "{err}");
-    let problem = &err.payload().problems[0];
+    let problem = &err.rule_breaks()[0];
     assert_eq!(problem.kind, cabildo::RecordKind::Membership);
     assert_eq!(problem.field, "city_id");
     assert_eq!(problem.rule, "unknown_reference");
@@ -169,7 +169,7 @@ fn the_first_few_breaks_are_named_not_only_the_first() {
     );
     let err = refused(&path);
     assert_eq!(err.code(), "record_rules");
-    assert_eq!(err.payload().problems.len(), 2, "{err}");
+    assert_eq!(err.rule_breaks().len(), 2, "{err}");
 }
 
 #[test]

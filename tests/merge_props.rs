@@ -12,8 +12,8 @@ use proptest::prelude::*;
 use rusqlite::types::Value;
 
 use cabildo::exchange::merge::{self, MergeOptions, MergeSide, MergeSummary};
+use cabildo::kinds::RecordKind;
 use cabildo::model::*;
-use cabildo::records::RecordKind;
 use cabildo::store::NewOffice;
 use cabildo::{Error, Store};
 
@@ -69,7 +69,7 @@ fn records(path: &Path) -> BTreeMap<&'static str, Vec<Vec<Value>>> {
     .expect("open for reading");
     let mut out = BTreeMap::new();
     for kind in RecordKind::ALL {
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
             .expect("select");

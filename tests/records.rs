@@ -366,9 +366,8 @@ fn references_to_missing_or_deleted_records_are_rejected() {
 #[test]
 fn error_codes_are_stable_for_front_ends() {
     let err = Error::invalid("share_bp", "shares_over_100");
-    let payload = err.payload();
-    assert_eq!(payload.code, "invalid.shares_over_100");
-    assert_eq!(payload.field.as_deref(), Some("share_bp"));
+    assert_eq!(err.code(), "invalid.shares_over_100");
+    assert_eq!(err.field_and_detail().0, Some("share_bp"));
     assert_eq!(Error::NotFound("x".into()).code(), "not_found");
 }
 

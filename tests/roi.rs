@@ -510,7 +510,7 @@ fn the_demo_city_shows_every_classification() {
         roi::compute(&store, &RoiQuery::last_twelve_months(anchor, "MXN")).expect("report");
     for class in Classification::ALL {
         assert!(
-            report.rows.iter().any(|r| r.classification == class),
+            report.rows.iter().any(|r| r.classification == *class),
             "{class:?} appears in the demo"
         );
     }
@@ -549,4 +549,33 @@ fn the_demo_is_deterministic_for_an_anchor_date() {
     };
     assert_eq!(ids(&a), ids(&b));
     assert_eq!(ids(&a).len(), ids(&b).len());
+}
+
+#[test]
+fn the_screens_current_thesis_is_the_one_the_classification_reads() {
+    use cabildo::roi::ThesisStatus;
+    let dir = tempfile::tempdir().expect("dir");
+    let anchor = date("2026-11-15");
+    let store = cabildo::demo::create(&dir.path().join("demo.cabildo"), anchor).expect("demo");
+    let report =
+        roi::compute(&store, &RoiQuery::last_twelve_months(anchor, "MXN")).expect("report");
+    let current = roi::current_theses(&store, anchor, None).expect("current");
+    let mut expected: Vec<(String, String)> = report
+        .rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.thesis_status,
+                ThesisStatus::Open | ThesisStatus::DueForReview
+            )
+        })
+        .filter_map(|r| Some((r.membership_id.clone(), r.thesis_id.clone()?)))
+        .collect();
+    expected.sort();
+    let got: Vec<(String, String)> = current
+        .into_iter()
+        .map(|c| (c.membership_id, c.thesis_id))
+        .collect();
+    assert!(!got.is_empty(), "the demo has open theses");
+    assert_eq!(got, expected);
 }

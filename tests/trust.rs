@@ -51,8 +51,10 @@ fn sql(path: &std::path::Path, text: &str) {
 }
 
 fn rule(e: cabildo::Error) -> (String, String) {
-    let p = e.payload();
-    (p.field.unwrap_or_default(), p.code)
+    (
+        e.field_and_detail().0.unwrap_or_default().to_owned(),
+        e.code(),
+    )
 }
 
 // ---- 1. numbers read the way the user writes them -------------------------------------
@@ -931,4 +933,24 @@ fn a_cost_is_refused_for_a_membership_of_another_city() {
         rule(err),
         ("membership_id".into(), "invalid.other_city".into())
     );
+}
+
+#[test]
+fn an_optional_currency_goes_with_its_empty_amount() {
+    // The form sends the office's currency with an empty dues amount: it says nothing.
+    let mut store = Store::open_in_memory().unwrap();
+    let mut c = serde_json::to_value(city("Villa")).unwrap();
+    c["id"] = json!("");
+    let city = store.save_json(RecordKind::City, c).unwrap();
+    let networks: Vec<cabildo::model::Network> = store.list(None).unwrap();
+    let mut m = serde_json::to_value(cabildo::model::Membership::new(
+        city["id"].as_str().unwrap(),
+        &networks[0].meta.id,
+    ))
+    .unwrap();
+    m["dues_minor"] = json!("");
+    m["dues_currency"] = json!("MXN");
+    let saved = store.save_json(RecordKind::Membership, m).unwrap();
+    assert_eq!(saved["dues_minor"], json!(null));
+    assert_eq!(saved["dues_currency"], json!(null));
 }

@@ -16,19 +16,21 @@ use std::path::{Path, PathBuf};
 use cabildo::charts::{self, Chart, ChartContext, ChartKind, ChartRequest, PackRequest};
 use cabildo::format::Lang;
 use cabildo::roi::RoiQuery;
-use cabildo::Store;
 use serde::{Deserialize, Serialize};
 use tauri::{Runtime, State, Window};
+use ts_rs::TS;
 
+use crate::commands::with_store;
 use crate::error::CommandError;
-use crate::state::{lock, AppState, SharedStore};
+use crate::exchange::with_extension;
+use crate::state::AppState;
 
 /// Environment variable: when set, exports are saved into this folder
 /// without a dialog (end-to-end tests; the folder is created when missing).
 pub const SAVE_DIR_ENV: &str = "CABILDO_E2E_SAVE_DIR";
 
 /// The formats a single chart is exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Svg,
@@ -48,46 +50,10 @@ impl ExportFormat {
 
 /// What `charts_render` returns: the selection the charts were drawn for
 /// (the default period and currency filled in) and the charts, in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ChartSet {
     pub query: RoiQuery,
     pub charts: Vec<Chart>,
-}
-
-/// Runs `f` on the open database, off the main thread.
-async fn with_store<T: Send + 'static>(
-    store: SharedStore,
-    f: impl FnOnce(&Store) -> Result<T, CommandError> + Send + 'static,
-) -> Result<T, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let guard = lock(&store);
-        let store = guard
-            .as_ref()
-            .ok_or_else(|| CommandError::new("no_database", "no database is open"))?;
-        f(store)
-    })
-    .await
-    .map_err(|e| CommandError::new("shell", e.to_string()))?
-}
-
-/// The path with the format's extension (added when the name has another or none).
-fn with_extension(path: &str, extension: &str) -> Result<PathBuf, CommandError> {
-    if path.trim().is_empty() {
-        return Err(CommandError::new("io", "no file was chosen"));
-    }
-    let path = PathBuf::from(path);
-    let matches = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
-    if matches {
-        Ok(path)
-    } else {
-        let mut name = path.clone().into_os_string();
-        name.push(".");
-        name.push(extension);
-        Ok(PathBuf::from(name))
-    }
 }
 
 /// An I/O error about `path`, with the core's code (a full disk has its own).
@@ -188,7 +154,7 @@ pub async fn charts_save_override(file_name: String) -> Result<Option<String>, C
     // Only a bare name: the folder is the one the environment gives.
     let name = Path::new(&file_name)
         .file_name()
-        .ok_or_else(|| CommandError::new("argument", "not a file name"))?;
+        .ok_or_else(|| CommandError::new(cabildo::ErrorCode::Argument, "not a file name"))?;
     std::fs::create_dir_all(&dir).map_err(|e| io_error(e, &dir))?;
     Ok(Some(dir.join(name).to_string_lossy().into_owned()))
 }
@@ -210,3 +176,5 @@ pub async fn presentation_fullscreen<R: Runtime>(
     }
     Ok(was)
 }
+
+include!(concat!(env!("OUT_DIR"), "/contract_charts.rs"));

@@ -1,8 +1,10 @@
 //! Tauri commands. Each one is a few lines: take state, call the core, map
-//! the error. Every command listed here must also be listed in build.rs
-//! (`COMMANDS`) and granted in capabilities/default.json.
+//! the error. A `#[tauri::command]` function here (or in charts.rs,
+//! exchange.rs) is the command's one declaration: build.rs registers it and
+//! derives its TypeScript from its signature; it must be granted in
+//! capabilities/default.json (a test checks).
 //!
-//! Database work runs on a blocking thread (`run_on_store`), never on the
+//! Database work runs on a blocking thread (`with_store`), never on the
 //! main thread, so the window stays responsive.
 
 use std::path::{Path, PathBuf};
@@ -16,10 +18,15 @@ use cabildo::{Office, RecordKind, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Runtime, State};
+use ts_rs::TS;
 
-use crate::error::CommandError;
+use cabildo::exchange::adopt::{open_received, AdoptAs};
+
+use crate::error::{CommandError, ShellErrorCode};
+use crate::exchange::ExchangeState;
 use crate::state::{
-    lock, recent_files, remember_recent, AppState, RecentFile, SharedStore, DEFAULT_FILE, DEMO_FILE,
+    from_elsewhere, lock, recent_files, remember_recent, AppState, RecentFile, SharedStore,
+    DEFAULT_FILE, DEMO_FILE,
 };
 
 /// The event the shell emits when records change (payload: `Change`), so
@@ -31,7 +38,7 @@ pub const RECORDS_CHANGED_EVENT: &str = "records-changed";
 pub const MEASURE_ENV: &str = "CABILDO_MEASURE_START";
 
 /// What `app_info` returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
@@ -50,7 +57,7 @@ pub async fn app_info<R: Runtime>(
 }
 
 /// Which database is open, and what the UI needs around it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DbStatus {
     /// The open file; None before the first-start choice.
     pub path: Option<String>,
@@ -60,27 +67,33 @@ pub struct DbStatus {
     pub recent: Vec<RecentFile>,
     /// Why the file asked for at start (command line, last file) did not open.
     pub startup_error: Option<CommandError>,
+    /// The file `--open` named at start when it came from elsewhere: not
+    /// opened in place, it waits for the user to say whose it is
+    /// (`db_open_received`). The usual database is open meanwhile.
+    pub startup_received: Option<String>,
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs `f` off the main thread.
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, CommandError> + Send + 'static,
 ) -> Result<T, CommandError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .map_err(|e| CommandError::new("shell", e.to_string()))?
+        .map_err(|e| CommandError::new(ShellErrorCode::Shell, e.to_string()))?
 }
 
-/// Runs `f` on the open database, off the main thread.
-async fn run_on_store<T: Send + 'static>(
+/// Runs `f` on the open database, off the main thread (`no_database` when
+/// none is open). Every command that reads or writes the database goes here.
+pub(crate) async fn with_store<T: Send + 'static>(
     store: SharedStore,
-    f: impl FnOnce(&mut Store) -> cabildo::Result<T> + Send + 'static,
+    f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
 ) -> Result<T, CommandError> {
     blocking(move || {
         let mut guard = lock(&store);
         let store = guard
             .as_mut()
-            .ok_or_else(|| CommandError::new("no_database", "no database is open"))?;
-        f(store).map_err(CommandError::from)
+            .ok_or_else(|| CommandError::new(ShellErrorCode::NoDatabase, "no database is open"))?;
+        f(store)
     })
     .await
 }
@@ -105,6 +118,7 @@ fn status_of(
         cities,
         recent: recent_files(data_dir),
         startup_error,
+        startup_received: None,
     }
 }
 
@@ -163,6 +177,12 @@ pub async fn db_status<R: Runtime>(
     blocking(move || {
         let mut startup_error = None;
         let mut candidates: Vec<PathBuf> = Vec::new();
+        // A file from elsewhere is never opened in place: the UI asks whose
+        // it is, and the usual database opens meanwhile.
+        let (startup_file, startup_received) = match startup_file {
+            Some(file) if from_elsewhere(&data_dir, &file) => (None, Some(file)),
+            other => (other, None),
+        };
         if let Some(file) = startup_file {
             candidates.push(file);
         } else {
@@ -189,7 +209,10 @@ pub async fn db_status<R: Runtime>(
                 }
             }
         }
-        Ok(status_of(&shared, &data_dir, startup_error))
+        Ok(DbStatus {
+            startup_received: startup_received.map(|f| f.to_string_lossy().into_owned()),
+            ..status_of(&shared, &data_dir, startup_error)
+        })
     })
     .await
 }
@@ -241,7 +264,7 @@ pub async fn db_new<R: Runtime>(
     }
     if path.exists() {
         return Err(CommandError::new(
-            "already_exists",
+            cabildo::ErrorCode::AlreadyExists,
             format!("{} already exists", path.display()),
         ));
     }
@@ -252,9 +275,11 @@ pub async fn db_new<R: Runtime>(
     switch_to(app, &state, move || Store::create(&path, &office)).await
 }
 
-/// File ▸ Open (and the recent files): an existing Cabildo file. A file that
-/// is not Cabildo's, or from a newer version, is refused and the current
-/// database stays open.
+/// File ▸ Open (and the recent files): an existing Cabildo file of the data
+/// folder or of the recent list. A file that is not Cabildo's, or from a
+/// newer version, is refused and the current database stays open. A file
+/// from elsewhere (`state::from_elsewhere`) is not opened in place: code
+/// `from_elsewhere`, and the UI asks whose it is for `db_open_received`.
 #[tauri::command]
 pub async fn db_open<R: Runtime>(
     app: AppHandle<R>,
@@ -262,7 +287,54 @@ pub async fn db_open<R: Runtime>(
     path: String,
 ) -> Result<DbStatus, CommandError> {
     let path = PathBuf::from(path);
+    if from_elsewhere(&state.data_dir(&app)?, &path) {
+        return Err(CommandError::new(
+            ShellErrorCode::FromElsewhere,
+            format!(
+                "{} is not in the data folder: it is checked and copied there first",
+                path.display()
+            ),
+        ));
+    }
     switch_to(app, &state, move || Store::open_existing(&path)).await
+}
+
+/// A file from elsewhere as the database (Welcome ▸ "Use it as my
+/// database", File ▸ Open, `--open`): the checks of a merge, then a copy in
+/// the data folder, opened, with the identity `adopt_as` says (the same
+/// office moving computers, or a new office). Refused as a merge would
+/// refuse it, with nothing copied; the open database stays open and is not
+/// held while the file is checked. `db_open_received_cancel` stops it.
+#[tauri::command]
+pub async fn db_open_received<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    path: String,
+    adopt_as: AdoptAs,
+) -> Result<DbStatus, CommandError> {
+    let data_dir = state.data_dir(&app)?;
+    let shared = state.store();
+    let path = PathBuf::from(path);
+    let options = exchange.begin_check();
+    let opened = blocking(move || {
+        let store = open_received(&path, &data_dir, &adopt_as, &options)?;
+        install(&app, &shared, &data_dir, store)?;
+        Ok(status_of(&shared, &data_dir, None))
+    })
+    .await;
+    exchange.end_check();
+    opened
+}
+
+/// Stops `db_open_received` while it checks (it ends with code `cancelled`
+/// and nothing copied).
+#[tauri::command]
+pub async fn db_open_received_cancel(
+    exchange: State<'_, ExchangeState>,
+) -> Result<(), CommandError> {
+    exchange.cancel_check();
+    Ok(())
 }
 
 /// Renames the office, or changes its reporting currency or language.
@@ -274,8 +346,8 @@ pub async fn office_set(
     language: String,
     number_format: cabildo::numbers::NumberFormat,
 ) -> Result<Office, CommandError> {
-    run_on_store(state.store(), move |s| {
-        s.set_office(&name, &reporting_currency, &language, number_format)
+    with_store(state.store(), move |s| {
+        Ok(s.set_office(&name, &reporting_currency, &language, number_format)?)
     })
     .await
 }
@@ -287,8 +359,8 @@ pub async fn records_list(
     kind: RecordKind,
     city_id: Option<String>,
 ) -> Result<Value, CommandError> {
-    run_on_store(state.store(), move |s| {
-        s.list_json(kind, city_id.as_deref())
+    with_store(state.store(), move |s| {
+        Ok(s.list_json(kind, city_id.as_deref())?)
     })
     .await
 }
@@ -299,7 +371,7 @@ pub async fn record_get(
     kind: RecordKind,
     id: String,
 ) -> Result<Value, CommandError> {
-    run_on_store(state.store(), move |s| s.get_json(kind, &id)).await
+    with_store(state.store(), move |s| Ok(s.get_json(kind, &id)?)).await
 }
 
 /// Inserts (empty id) or updates a record; the core validates it.
@@ -309,7 +381,7 @@ pub async fn record_save(
     kind: RecordKind,
     record: Value,
 ) -> Result<Value, CommandError> {
-    run_on_store(state.store(), move |s| s.save_json(kind, record)).await
+    with_store(state.store(), move |s| Ok(s.save_json(kind, record)?)).await
 }
 
 /// What deleting a record would take to the trash with it, per kind.
@@ -319,7 +391,7 @@ pub async fn record_delete_preview(
     kind: RecordKind,
     id: String,
 ) -> Result<Vec<KindCount>, CommandError> {
-    run_on_store(state.store(), move |s| s.delete_preview(kind, &id)).await
+    with_store(state.store(), move |s| Ok(s.delete_preview(kind, &id)?)).await
 }
 
 /// Moves a record to the trash, with the records that depend on it.
@@ -329,7 +401,7 @@ pub async fn record_delete(
     kind: RecordKind,
     id: String,
 ) -> Result<Vec<KindCount>, CommandError> {
-    run_on_store(state.store(), move |s| s.delete(kind, &id)).await
+    with_store(state.store(), move |s| Ok(s.delete(kind, &id)?)).await
 }
 
 /// Brings a record back from the trash.
@@ -339,12 +411,12 @@ pub async fn record_restore(
     kind: RecordKind,
     id: String,
 ) -> Result<(), CommandError> {
-    run_on_store(state.store(), move |s| s.restore(kind, &id)).await
+    with_store(state.store(), move |s| Ok(s.restore(kind, &id)?)).await
 }
 
 #[tauri::command]
 pub async fn trash_list(state: State<'_, AppState>) -> Result<Vec<TrashItem>, CommandError> {
-    run_on_store(state.store(), |s| s.trash()).await
+    with_store(state.store(), |s| Ok(s.trash()?)).await
 }
 
 /// The ROI dashboard for a period and currency; without a query, the last
@@ -356,11 +428,11 @@ pub async fn dashboard(
     query: Option<RoiQuery>,
     city_id: Option<String>,
 ) -> Result<Dashboard, CommandError> {
-    run_on_store(state.store(), move |s| {
+    with_store(state.store(), move |s| {
         let query = query.unwrap_or_else(|| {
             RoiQuery::office_default(s, city_id, chrono::Local::now().date_naive())
         });
-        cabildo::roi::dashboard(s, &query)
+        Ok(cabildo::roi::dashboard(s, &query)?)
     })
     .await
 }
@@ -375,9 +447,15 @@ pub async fn explain(
     figure: String,
     lang: cabildo::format::Lang,
 ) -> Result<Explanation, CommandError> {
-    run_on_store(state.store(), move |s| {
+    with_store(state.store(), move |s| {
         let figure = cabildo::explain::Figure::parse(&figure)?;
-        cabildo::explain::explain(s, &query, membership_id.as_deref(), figure, lang)
+        Ok(cabildo::explain::explain(
+            s,
+            &query,
+            membership_id.as_deref(),
+            figure,
+            lang,
+        )?)
     })
     .await
 }
@@ -393,7 +471,7 @@ pub async fn explain_csv(
     lang: cabildo::format::Lang,
 ) -> Result<String, CommandError> {
     let path = crate::exchange::with_extension(&path, "csv")?;
-    run_on_store(state.store(), move |s| {
+    with_store(state.store(), move |s| {
         let figure = cabildo::explain::Figure::parse(&figure)?;
         let e = cabildo::explain::explain(s, &query, membership_id.as_deref(), figure, lang)?;
         cabildo::exchange::export::write_explanation_csv(&e, &path, lang)?;
@@ -409,8 +487,22 @@ pub async fn portfolio(
     state: State<'_, AppState>,
     city_id: Option<String>,
 ) -> Result<PortfolioCounts, CommandError> {
-    run_on_store(state.store(), move |s| {
-        cabildo::portfolio::current(s, city_id.as_deref())
+    with_store(state.store(), move |s| {
+        Ok(cabildo::portfolio::current(s, city_id.as_deref())?)
+    })
+    .await
+}
+
+/// The thesis that steers each membership today (of `city_id`, or all cities):
+/// the core's rule, the one the classification reads.
+#[tauri::command]
+pub async fn theses_current(
+    state: State<'_, AppState>,
+    city_id: Option<String>,
+) -> Result<Vec<cabildo::roi::CurrentThesis>, CommandError> {
+    let today = chrono::Local::now().date_naive();
+    with_store(state.store(), move |s| {
+        Ok(cabildo::roi::current_theses(s, today, city_id.as_deref())?)
     })
     .await
 }
@@ -429,3 +521,5 @@ pub async fn app_painted() -> Result<(), CommandError> {
     }
     Ok(())
 }
+
+include!(concat!(env!("OUT_DIR"), "/contract_commands.rs"));

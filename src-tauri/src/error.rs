@@ -2,34 +2,92 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use ts_rs::TS;
 
-/// An error returned by a Tauri command. It reaches the UI as
-/// `{ "code": "...", "message": "..." }`; the UI switches on `code` and never
-/// on the message text, which is for logs and for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The codes the shell gives of its own (the core's are `cabildo::ErrorCode`
+/// and `invalid.<rule>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellErrorCode {
+    /// A command that needs the database ran before one was open.
+    NoDatabase,
+    /// `merge_apply` with no plan waiting for confirmation.
+    NoPlan,
+    /// The shell itself failed (a task, the window, the recent list).
+    Shell,
+    /// `db_open` of a file from elsewhere: it is checked and copied first
+    /// (`db_open_received`), after the user says whose it is.
+    FromElsewhere,
+    /// Given by the UI, not the shell: Tauri refused the call itself (an
+    /// unknown command, a permission, arguments of the wrong shape).
+    Ipc,
+}
+
+/// A code an error of the shell carries: its own, or one of the core's.
+pub enum Code {
+    Core(cabildo::ErrorCode),
+    Shell(ShellErrorCode),
+}
+
+impl From<cabildo::ErrorCode> for Code {
+    fn from(code: cabildo::ErrorCode) -> Self {
+        Code::Core(code)
+    }
+}
+
+impl From<ShellErrorCode> for Code {
+    fn from(code: ShellErrorCode) -> Self {
+        Code::Shell(code)
+    }
+}
+
+impl fmt::Display for ShellErrorCode {
+    /// serde's spelling (`no_database`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(code)) => f.write_str(&code),
+            _ => Err(fmt::Error),
+        }
+    }
+}
+
+/// The one error that crosses the IPC boundary: every command fails with it.
+/// It reaches the UI as `{ code, message, … }`; the UI switches on `code`
+/// (typed as `CommandErrorCode`, every code there is) and never on the
+/// message text, which is for logs and for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CommandError {
-    /// A stable, machine-readable code in snake_case, e.g. `io`, `not_found`.
+    /// A stable, machine-readable code in snake_case, e.g. `io`, `not_found`,
+    /// `invalid.negative`.
+    #[ts(type = "CommandErrorCode")]
     pub code: String,
     /// A human-readable explanation (English; not shown as translated UI text).
     pub message: String,
     /// The record field a rule violation concerns (`invalid.<rule>` codes), so
     /// the UI can show the error next to it. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<String>,
     /// What a rule's text shows of the value (e.g. the number written the
     /// office's way); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub detail: Option<String>,
     /// For `record_rules`: the received records refused, each with its rule, for
     /// the UI to name in the user's language. Absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<cabildo::error::RuleBreak>>", optional)]
     pub problems: Vec<cabildo::error::RuleBreak>,
 }
 
 impl CommandError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        let code = match code.into() {
+            Code::Core(code) => code.to_string(),
+            Code::Shell(code) => code.to_string(),
+        };
         Self {
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
             detail: None,
@@ -58,7 +116,10 @@ impl std::error::Error for CommandError {}
 impl From<std::io::Error> for CommandError {
     fn from(err: std::io::Error) -> Self {
         let message = err.to_string();
-        Self::new(cabildo::Error::from(err).code(), message)
+        Self {
+            message,
+            ..cabildo::Error::from(err).into()
+        }
     }
 }
 
@@ -66,19 +127,19 @@ impl From<std::io::Error> for CommandError {
 /// `not_cabildo`, `newer_schema`…) and the field they concern.
 impl From<cabildo::Error> for CommandError {
     fn from(err: cabildo::Error) -> Self {
-        let payload = err.payload();
+        let (field, detail) = err.field_and_detail();
         Self {
-            code: payload.code,
-            message: payload.message,
-            field: payload.field,
-            detail: payload.detail,
-            problems: payload.problems,
+            code: err.code(),
+            message: err.to_string(),
+            field: field.map(str::to_owned),
+            detail: detail.map(str::to_owned),
+            problems: err.rule_breaks().to_vec(),
         }
     }
 }
 
 impl From<tauri::Error> for CommandError {
     fn from(err: tauri::Error) -> Self {
-        Self::new("shell", err.to_string())
+        Self::new(ShellErrorCode::Shell, err.to_string())
     }
 }

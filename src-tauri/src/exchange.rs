@@ -18,17 +18,20 @@ use std::sync::{Arc, Mutex};
 
 use cabildo::exchange::cdp::{self, CdpImportReport};
 use cabildo::exchange::export;
-use cabildo::exchange::merge::{self, ConflictEntry, MergePlan, MergeSummary};
+use cabildo::exchange::merge::{self, ConflictEntry, MergeOptions, MergePlan, MergeSummary};
 use cabildo::exchange::peers::{self, Peers, PeersFilter};
 use cabildo::format::Lang;
 use cabildo::store::backups::BackupInfo;
-use cabildo::{RecordKind, Store};
+use cabildo::store::incoming::{CancelFlag, IncomingLimits};
+use cabildo::RecordKind;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
+use ts_rs::TS;
 
-use crate::error::CommandError;
-use crate::state::{lock, AppState, SharedStore};
+use crate::commands::with_store;
+use crate::error::{CommandError, ShellErrorCode};
+use crate::state::{lock, AppState};
 
 /// Environment variable: when set, "open a file" dialogs of the sharing menu
 /// use this path instead (end-to-end tests).
@@ -39,15 +42,51 @@ pub const OPEN_FILE_ENV: &str = "CABILDO_E2E_OPEN_FILE";
 /// press Cancel while the merge runs.
 pub const MERGE_PAUSE_ENV: &str = "CABILDO_E2E_MERGE_PAUSE_MS";
 
-/// The merge waiting for confirmation, and the cancel switch of a running one.
+/// The merge waiting for confirmation, and the cancel switches of a running
+/// one and of a running check of a received file.
 #[derive(Default)]
 pub struct ExchangeState {
     plan: Mutex<Option<MergePlan>>,
     cancel: Arc<AtomicBool>,
+    /// Set to cancel the check under way (a merge's plan, or a received file
+    /// being opened as the database).
+    checking: Mutex<Option<Arc<AtomicBool>>>,
+}
+
+impl ExchangeState {
+    /// The options of a check of a received file that `cancel_check` stops.
+    pub(crate) fn begin_check(&self) -> MergeOptions {
+        let (flag, handle) = CancelFlag::new();
+        *self.checking.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+        MergeOptions {
+            limits: IncomingLimits {
+                cancel: flag,
+                ..IncomingLimits::default()
+            },
+            ..MergeOptions::default()
+        }
+    }
+
+    /// The check is over: nothing is left to cancel.
+    pub(crate) fn end_check(&self) {
+        *self.checking.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Stops the check under way, if any (it ends with code `cancelled`).
+    pub(crate) fn cancel_check(&self) {
+        if let Some(handle) = self
+            .checking
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            handle.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 /// Progress of a running merge or import, sent through a channel.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
 pub struct Progress {
     pub done: u64,
     pub total: u64,
@@ -55,37 +94,19 @@ pub struct Progress {
 
 /// What `cdp_import` returns: the core's report and each warning's message
 /// in the language asked for (same order as `report.warnings`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct CdpImportResult {
     pub report: CdpImportReport,
     pub messages: Vec<String>,
 }
 
-fn no_database() -> CommandError {
-    CommandError::new("no_database", "no database is open")
-}
-
-fn shell_error(err: impl std::fmt::Display) -> CommandError {
-    CommandError::new("shell", err.to_string())
-}
-
-/// Runs `f` on the open database, off the main thread.
-async fn with_store<T: Send + 'static>(
-    store: SharedStore,
-    f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
-) -> Result<T, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = lock(&store);
-        let store = guard.as_mut().ok_or_else(no_database)?;
-        f(store)
-    })
-    .await
-    .map_err(shell_error)?
-}
-
+/// The path the user chose (`io` when the dialog gave none).
 fn chosen(path: &str) -> Result<PathBuf, CommandError> {
     if path.trim().is_empty() {
-        return Err(CommandError::new("io", "no file was chosen"));
+        return Err(CommandError::new(
+            cabildo::ErrorCode::Io,
+            "no file was chosen",
+        ));
     }
     Ok(PathBuf::from(path))
 }
@@ -185,7 +206,9 @@ pub async fn incoming_take(
 }
 
 /// Checks a received file and computes what merging it would do (nothing
-/// is written). The plan is kept for `merge_apply`.
+/// is written). The plan is kept for `merge_apply`. The check, the long
+/// part, runs on a private copy without holding the open database, and
+/// `merge_cancel` stops it; only the plan itself takes the database.
 #[tauri::command]
 pub async fn merge_plan(
     state: State<'_, AppState>,
@@ -193,8 +216,24 @@ pub async fn merge_plan(
     path: String,
 ) -> Result<MergePlan, CommandError> {
     let path = chosen(&path)?;
-    let plan = with_store(state.store(), move |store| {
-        Ok(merge::plan_merge(store, &path)?)
+    let store = state.store();
+    let open = store.clone();
+    let local = tauri::async_runtime::spawn_blocking(move || {
+        lock(&open).as_ref().map(|s| s.path().map(PathBuf::from))
+    })
+    .await
+    .map_err(|e| CommandError::new(ShellErrorCode::Shell, e.to_string()))?
+    .ok_or_else(|| CommandError::new(ShellErrorCode::NoDatabase, "no database is open"))?;
+    let options = exchange.begin_check();
+    let received = tauri::async_runtime::spawn_blocking(move || {
+        merge::check_received(&path, local.as_deref(), &options)
+    })
+    .await
+    .map_err(|e| CommandError::new(ShellErrorCode::Shell, e.to_string()))?;
+    exchange.end_check();
+    let received = received?;
+    let plan = with_store(store, move |store| {
+        Ok(merge::plan_checked(store, received)?)
     })
     .await?;
     *exchange.plan.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone());
@@ -215,7 +254,12 @@ pub async fn merge_apply(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take()
-        .ok_or_else(|| CommandError::new("no_plan", "no merge is waiting for confirmation"))?;
+        .ok_or_else(|| {
+            CommandError::new(
+                ShellErrorCode::NoPlan,
+                "no merge is waiting for confirmation",
+            )
+        })?;
     let cancel = exchange.cancel.clone();
     cancel.store(false, Ordering::SeqCst);
     let pause = std::env::var(MERGE_PAUSE_ENV)
@@ -240,9 +284,11 @@ pub async fn merge_apply(
     .await
 }
 
-/// Cancels the running merge, and forgets a plan not yet applied.
+/// Cancels the running merge or the check of its file, and forgets a plan
+/// not yet applied.
 #[tauri::command]
 pub async fn merge_cancel(exchange: State<'_, ExchangeState>) -> Result<(), CommandError> {
+    exchange.cancel_check();
     exchange.cancel.store(true, Ordering::SeqCst);
     *exchange.plan.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(())
@@ -281,7 +327,7 @@ pub async fn export_xlsx(
 }
 
 /// What `export_csv` returns: where it wrote, and how many records.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct CsvExport {
     pub path: String,
     pub records: usize,
@@ -387,3 +433,5 @@ pub async fn conflict_dismiss(state: State<'_, AppState>, id: String) -> Result<
     })
     .await
 }
+
+include!(concat!(env!("OUT_DIR"), "/contract_exchange.rs"));

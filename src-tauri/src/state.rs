@@ -12,16 +12,16 @@ use cabildo::Store;
 use serde::{Deserialize, Serialize};
 use tauri::{Manager, Runtime};
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ShellErrorCode};
 
 /// Environment variable that overrides where Cabildo keeps its files.
 /// End-to-end tests give every run its own fresh folder through it.
 pub const DATA_DIR_ENV: &str = "CABILDO_DATA_DIR";
 
 /// The database a fresh start creates ("Start empty"), in the data folder.
-pub const DEFAULT_FILE: &str = "cabildo.cabildo";
+pub const DEFAULT_FILE: &str = cabildo::files::DEFAULT_DATABASE;
 /// The demo database ("Open the demo city"), in the data folder.
-pub const DEMO_FILE: &str = "demo.cabildo";
+pub const DEMO_FILE: &str = cabildo::files::DEMO_DATABASE;
 /// The list of recently opened files, in the data folder.
 pub const RECENT_FILE: &str = "recent.json";
 /// How many recent files are remembered.
@@ -187,7 +187,7 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, Option<Store>> {
 }
 
 /// One entry of the recent-files list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RecentFile {
     pub path: String,
     /// False when the file has been moved or deleted since.
@@ -215,8 +215,8 @@ pub fn remember_recent(data_dir: &Path, path: &Path) -> Result<(), CommandError>
     list.retain(|p| p != &path);
     list.insert(0, path);
     list.truncate(RECENT_MAX);
-    let json =
-        serde_json::to_vec_pretty(&list).map_err(|e| CommandError::new("shell", e.to_string()))?;
+    let json = serde_json::to_vec_pretty(&list)
+        .map_err(|e| CommandError::new(ShellErrorCode::Shell, e.to_string()))?;
     let tmp = data_dir.join(format!("{RECENT_FILE}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, json)?;
     std::fs::rename(&tmp, data_dir.join(RECENT_FILE))?;
@@ -231,4 +231,36 @@ pub fn recent_files(data_dir: &Path) -> Vec<RecentFile> {
             path,
         })
         .collect()
+}
+
+/// Whether a file named to be opened as the database came from elsewhere (a
+/// mail client's temporary folder, a USB stick, a colleague's share): it is
+/// not directly in the data folder, where the app keeps the databases it
+/// makes (the demo, "Start empty", the received files it adopted), and it is
+/// not one of the recent files (opened or made here before, such as a file
+/// of File ▸ New saved elsewhere). Such a file is checked like a received
+/// file and copied into the data folder before it is opened.
+pub fn from_elsewhere(data_dir: &Path, path: &Path) -> bool {
+    // A link, dangling or not, is never the data folder's own: it may point
+    // anywhere, and change before it is opened.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return true;
+    }
+    let canonical = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            // A file not there (yet): its folder as the file system names it.
+            match (p.parent().map(std::fs::canonicalize), p.file_name()) {
+                (Some(Ok(folder)), Some(name)) => folder.join(name),
+                _ => p.to_path_buf(),
+            }
+        })
+    };
+    let file = canonical(path);
+    let in_data_dir = file
+        .parent()
+        .is_some_and(|parent| parent == canonical(data_dir));
+    let recent = read_recent(data_dir)
+        .iter()
+        .any(|r| canonical(Path::new(r)) == file);
+    !(in_data_dir || recent)
 }

@@ -54,7 +54,7 @@ fn app_info_returns_package_version_and_data_dir_from_env() {
 
 #[test]
 fn command_error_crosses_as_code_and_message() {
-    let err = CommandError::new("not_found", "no membership with that id");
+    let err = CommandError::new(cabildo::ErrorCode::NotFound, "no membership with that id");
     let json = serde_json::to_value(&err).expect("serializable");
     assert_eq!(
         json,

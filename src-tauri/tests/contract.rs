@@ -1,9 +1,24 @@
-//! One command contract: the commands `build_app` registers, the list `build.rs` gives
-//! Tauri to check, the permissions `capabilities/default.json` grants and the names the
-//! UI calls must be the same set. A command added in one place only fails here.
+//! One command contract. Each command is declared once, by its `#[tauri::command]`
+//! function: build.rs derives from those functions `COMMANDS` (which Tauri's app
+//! manifest gets), the handler `build_app` registers, and the TypeScript client
+//! `ui/src/lib/commands.ts` (its staleness is tests/bindings.rs). What is written
+//! by hand is checked here against `COMMANDS`: the permissions
+//! `capabilities/default.json` grants, and the names the UI passes to `call(…)`.
+//!
+//! That a UI call naming an unknown command, or passing wrong arguments, fails
+//! is the type checker's work: `call<K extends CommandName>` in ui/src/lib/api.ts
+//! takes only a key of the generated `Commands` map and that command's `args`,
+//! so `svelte-check` refuses anything else (`ui/src/lib/api.test.ts` holds
+//! `@ts-expect-error` calls that prove it: were the name or the arguments not
+//! checked, those directives would be unused, which is itself an error).
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use common::{app, invoke};
+use serde_json::json;
 
 fn shell_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,24 +38,25 @@ fn section<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     &text[from..to]
 }
 
-/// The commands in `tauri::generate_handler![…]` of src/lib.rs (`module::name`).
+/// The commands build.rs found: the ones registered and given to the manifest.
 fn registered() -> BTreeSet<String> {
-    let lib = read(&shell_dir().join("src/lib.rs"));
-    section(&lib, "generate_handler![", "]")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|path| path.rsplit("::").next().unwrap_or(path).to_string())
+    cabildo_app::COMMANDS
+        .iter()
+        .map(|c| c.to_string())
         .collect()
 }
 
-/// The names in `COMMANDS` of build.rs.
-fn declared() -> BTreeSet<String> {
-    let build = read(&shell_dir().join("build.rs"));
-    section(&build, "const COMMANDS: &[&str] = &[", "];")
-        .split(',')
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .filter(|s| !s.is_empty())
+/// The keys of the committed client's `Commands` interface.
+fn in_client() -> BTreeSet<String> {
+    let client = read(
+        &shell_dir()
+            .join("..")
+            .join(cabildo_app::bindings::CLIENT_PATH),
+    );
+    section(&client, "export interface Commands {\n", "\n}")
+        .lines()
+        .filter_map(|line| line.trim().split_once(':'))
+        .map(|(name, _)| name.to_string())
         .collect()
 }
 
@@ -77,42 +93,17 @@ fn called_by_ui() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for file in files {
         let text = read(&file);
-        let mut rest = text.as_str();
-        // call('name' … or call<Type>('name' …
-        while let Some(at) = rest.find("call") {
-            rest = &rest[at + 4..];
-            let after_generic = if rest.starts_with('<') {
-                // The type may hold its own angle brackets (`RecordTypes[K][]>`).
-                let mut depth = 0;
-                let mut end = None;
-                for (i, ch) in rest.char_indices() {
-                    match ch {
-                        '<' => depth += 1,
-                        '>' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                end = Some(i + 1);
-                                break;
-                            }
-                        }
-                        '\n' | ';' => break,
-                        _ => {}
-                    }
-                }
-                match end {
-                    Some(e) => &rest[e..],
-                    None => continue,
-                }
-            } else {
-                rest
+        // call('name' …, the name perhaps on the next line.
+        for (_, rest) in text
+            .match_indices("call(")
+            .map(|(at, _)| text.split_at(at + 5))
+        {
+            let Some(quoted) = rest.trim_start().strip_prefix('\'') else {
+                continue;
             };
-            if let Some(args) = after_generic.strip_prefix("('") {
-                if let Some(end) = args.find('\'') {
-                    let name = &args[..end];
-                    if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                        names.insert(name.to_string());
-                    }
-                }
+            let name = quoted.split('\'').next().unwrap_or_default();
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                names.insert(name.to_string());
             }
         }
     }
@@ -120,18 +111,48 @@ fn called_by_ui() -> BTreeSet<String> {
 }
 
 #[test]
-fn every_command_is_registered_declared_and_granted_alike() {
+fn every_command_is_granted_and_in_the_client() {
     let registered = registered();
     assert!(registered.len() > 30, "found {registered:?}");
     assert_eq!(
-        registered,
-        declared(),
-        "src/lib.rs generate_handler! and build.rs COMMANDS differ"
+        registered.len(),
+        cabildo_app::COMMANDS.len(),
+        "a command is declared twice"
     );
     assert_eq!(
         registered,
         granted(),
-        "src/lib.rs generate_handler! and capabilities/default.json differ"
+        "the #[tauri::command] functions and capabilities/default.json differ"
+    );
+    assert_eq!(
+        registered,
+        in_client(),
+        "the commands and {} differ: run `{}`",
+        cabildo_app::bindings::CLIENT_PATH,
+        cabildo_app::bindings::REGENERATE
+    );
+}
+
+#[test]
+fn every_command_is_registered_and_allowed_at_run_time() {
+    let (_app, webview) = app();
+    for command in cabildo_app::COMMANDS {
+        if *command == "db_open_demo" {
+            continue; // writes the whole demo city; its own tests call it
+        }
+        // Without arguments a command runs or refuses its arguments; it is
+        // never unknown to the handler nor refused by the capabilities.
+        if let Err(serde_json::Value::String(refusal)) = invoke(&webview, command, json!({})) {
+            assert!(
+                !refusal.contains("not found") && !refusal.contains("not allowed"),
+                "{command}: {refusal}"
+            );
+        }
+    }
+    let unknown = invoke(&webview, "no_such_command", json!({}));
+    assert!(
+        matches!(&unknown, Err(serde_json::Value::String(e)) if e.contains("not found") || e.contains("not allowed")),
+        "{unknown:?}"
     );
 }
 

@@ -18,6 +18,9 @@ mod exchange_cli;
 #[path = "cli/charts.rs"]
 mod charts_cli;
 
+#[path = "cli/import.rs"]
+mod import_cli;
+
 #[derive(Parser)]
 #[command(
     name = "cabildo",
@@ -105,6 +108,22 @@ enum Command {
     /// Council charts: one chart as SVG/PNG/PDF, and the council pack.
     #[command(flatten)]
     Charts(charts_cli::ChartCommand),
+    /// Import a spreadsheet (.xlsx, .xls, .ods, .csv) of records of one kind into
+    /// FILE: `--dry-run` prints the preview; otherwise every row in one transaction.
+    Import(import_cli::ImportArgs),
+    /// Undo one import: its records (those still live) go to the trash.
+    ImportUndo {
+        file: PathBuf,
+        import_id: String,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// The imports recorded in FILE, newest first.
+    Imports {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write (or with --check, compare) the TypeScript bindings of the UI.
     Bindings {
         #[arg(long, default_value = cabildo::bindings::BINDINGS_PATH)]
@@ -297,6 +316,13 @@ fn run(command: Command) -> Result<()> {
         Command::CrashCheck { file, ids } => crash_check(&file, ids.as_deref())?,
         Command::Exchange(command) => exchange_cli::run(command)?,
         Command::Charts(command) => charts_cli::run(command)?,
+        Command::Import(args) => import_cli::run(args)?,
+        Command::ImportUndo {
+            file,
+            import_id,
+            lang,
+        } => import_cli::undo(&file, &import_id, &lang)?,
+        Command::Imports { file, json } => import_cli::list(&file, json)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();
             if check {
@@ -408,7 +434,7 @@ fn crash_check(file: &Path, ids: Option<&Path>) -> Result<()> {
     let mut records: u64 = 0;
     let mut present = std::collections::HashSet::new();
     for kind in cabildo::RecordKind::ALL {
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let mut stmt = conn.prepare(&format!(
             "SELECT id, updated_at, updated_by, deleted FROM \"{table}\" ORDER BY id"
         ))?;

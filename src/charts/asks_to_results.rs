@@ -12,7 +12,6 @@ use super::canvas::{count_ticks, okabe_ito as oi, size, Anchor, Canvas, LegendIt
 use super::canvas::{Scale, Swatch, INK};
 use super::cost_by_category::others_label;
 use super::font::text_width;
-use super::labels;
 use super::rows::{self, RowLabel, Rows};
 use super::{ChartContext, ChartKind, Drawn};
 use crate::error::Result;
@@ -134,8 +133,8 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         .filter(|k| networks.iter().any(|n| n.outcomes[*k] > 0))
         .collect();
     let outcome_label = |o: Outcome| match o {
-        Outcome::Result(r) => labels::result(r, lang).to_string(),
-        Outcome::NoAsk => labels::ask(Ask::None, lang).to_string(),
+        Outcome::Result(r) => r.label(lang).to_string(),
+        Outcome::NoAsk => Ask::None.label(lang).to_string(),
     };
 
     let probe = Rows::layout(
@@ -159,7 +158,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let ask_items: Vec<LegendItem> = asks_present
         .iter()
         .map(|k| LegendItem {
-            label: labels::ask(ASKS[*k], lang).to_string(),
+            label: ASKS[*k].label(lang).to_string(),
             swatch: Swatch::Fill(ask_color(ASKS[*k])),
         })
         .collect();

@@ -5,7 +5,6 @@ use std::cmp::Reverse;
 
 use super::canvas::{okabe_ito as oi, ticks, Canvas, LegendItem, Rect, Scale, Swatch, INK};
 use super::canvas::{size, Anchor};
-use super::labels;
 use super::rows::{self, RowLabel, Rows};
 use super::{ChartContext, ChartKind, Drawn};
 use crate::error::Result;
@@ -88,7 +87,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let legend: Vec<LegendItem> = categories
         .iter()
         .map(|c| LegendItem {
-            label: labels::cost_category(*c, lang).to_string(),
+            label: c.label(lang).to_string(),
             swatch: Swatch::Fill(category_color(*c)),
         })
         .collect();
@@ -183,7 +182,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     for c in &categories {
         let v = totals.cost.get(*c);
         figures.push(ctx.figure(
-            labels::cost_category(*c, lang),
+            c.label(lang),
             format!("{} ({})", ctx.money(v), ctx.percent(v as f64, total as f64)),
         ));
     }

@@ -119,7 +119,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     };
     let row_labels: Vec<RowLabel> = FUNNEL
         .iter()
-        .map(|s| RowLabel::new(labels::stage(*s, lang).to_string(), None))
+        .map(|s| RowLabel::new(s.label(lang).to_string(), None))
         .collect();
     let layout = Rows::layout(canvas, area, &row_labels, false);
     layout.draw_labels(canvas, &row_labels)?;

@@ -14,7 +14,6 @@ use super::canvas::{okabe_ito as oi, size, Anchor, Canvas, LegendItem, Rect, Sca
 use super::canvas::{INK, MUTED};
 use super::financing_over_time::{date_label, date_ticks, day};
 use super::font::text_width;
-use super::labels;
 use super::rows::{self, RowLabel, Rows};
 use super::{ChartContext, ChartKind, Drawn};
 use crate::error::Result;
@@ -164,7 +163,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         },
     ];
     legend.extend(sectors.iter().map(|s| LegendItem {
-        label: labels::sector(*s, lang).to_string(),
+        label: s.label(lang).to_string(),
         swatch: Swatch::Fill(sector_color(*s)),
     }));
     let used = canvas.legend(&legend, body)?;

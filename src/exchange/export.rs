@@ -11,12 +11,14 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde_json::{Map, Value as Json};
 
-use super::columns::{column_label, is_date, kind_label, money_currency, reference_kind};
+use super::columns::{
+    column_label, enum_word, is_date, kind_label, money_currency, reference_kind,
+};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::format::Lang;
+use crate::kinds::RecordKind;
 use crate::money::exponent;
-use crate::records::RecordKind;
 use crate::roi::{self, RoiQuery};
 use crate::store::Store;
 
@@ -66,6 +68,7 @@ fn cell_for(
     column: &str,
     record: &Map<String, Json>,
     labels: &HashMap<RecordKind, HashMap<String, String>>,
+    lang: Lang,
 ) -> Cell {
     let value = record.get(column).unwrap_or(&Json::Null);
     if value.is_null() {
@@ -77,7 +80,7 @@ fn cell_for(
             return money_cell(minor, currency);
         }
     }
-    if let (Some(target), Some(id)) = (reference_kind(column), value.as_str()) {
+    if let (Some(target), Some(id)) = (reference_kind(kind, column), value.as_str()) {
         let label = labels.get(&target).and_then(|l| l.get(id));
         return Cell::Text(label.cloned().unwrap_or_else(|| id.to_string()));
     }
@@ -86,7 +89,7 @@ fn cell_for(
             return Cell::Instant(ms);
         }
     }
-    if is_date(column) {
+    if is_date(kind, column) {
         if let Some(date) = value
             .as_str()
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
@@ -94,7 +97,13 @@ fn cell_for(
             return Cell::Date(date);
         }
     }
-    if column == "share_bp" {
+    if let Some(word) = value
+        .as_str()
+        .and_then(|code| enum_word(kind, column, code, lang))
+    {
+        return Cell::Text(word.to_string());
+    }
+    if matches!(kind.field(column), Some(f) if f.ty == crate::kinds::FieldType::PercentBp) {
         if let Some(bp) = value.as_f64() {
             return Cell::Number(bp / 100.0);
         }
@@ -116,7 +125,7 @@ pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable>
         .collect();
     let mut labels = HashMap::new();
     for column in &columns {
-        if let Some(target) = reference_kind(column) {
+        if let Some(target) = reference_kind(kind, column) {
             if let std::collections::hash_map::Entry::Vacant(slot) = labels.entry(target) {
                 slot.insert(store.labels(target)?);
             }
@@ -132,7 +141,7 @@ pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable>
         .map(|record| {
             columns
                 .iter()
-                .map(|c| cell_for(kind, c, record, &labels))
+                .map(|c| cell_for(kind, c, record, &labels, lang))
                 .collect()
         })
         .collect();

@@ -217,7 +217,7 @@ pub fn plan_merge_with(
 /// `check_received`), waiting to be planned.
 #[derive(Debug)]
 pub struct ReceivedFile {
-    checked: CheckedIncoming,
+    pub(crate) checked: CheckedIncoming,
 }
 
 impl ReceivedFile {
@@ -241,8 +241,16 @@ pub fn check_received(
             return Err(Error::MergeIntoItself(incoming.display().to_string()));
         }
     }
-    let dir = private_dir(beside)?;
-    let copy = copy_incoming_into(incoming, &options.limits, &dir)?;
+    check_received_into(incoming, &private_dir(beside)?, options)
+}
+
+/// `check_received` with the private copy in `dir` (a `private_dir`).
+pub(crate) fn check_received_into(
+    incoming: &Path,
+    dir: &Path,
+    options: &MergeOptions,
+) -> Result<ReceivedFile> {
+    let copy = copy_incoming_into(incoming, &options.limits, dir)?;
     let checked = copy.check(&options.limits, &super::columns::domain, None)?;
     Ok(ReceivedFile { checked })
 }

@@ -2,6 +2,7 @@
 //! Excel and CSV, importing CDP's public "Cities disclosing" data, and the peers
 //! overview built on it. The rules live here; the SQL lives in `store`.
 
+pub mod adopt;
 pub mod cdp;
 pub mod columns;
 pub mod countries;

@@ -17,7 +17,7 @@ use super::incoming::CheckedIncoming;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::files;
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 
 /// How many backups of a file are kept.
 pub const KEEP_BACKUPS: usize = 10;

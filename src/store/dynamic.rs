@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::kinds::RecordKind;
 use crate::model::*;
-use crate::records::RecordKind;
 use crate::store::{Record, Store};
 
 /// Calls `$body` with `$t` bound to the record type of `$kind`.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use super::Store;
 use crate::error::Result;
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 
 /// One imported city's memberships, as the peers overview counts them.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,7 @@ impl Store {
         let columns = &self.columns[&kind];
         let sql = format!(
             "SELECT * FROM \"{}\" WHERE deleted = 0 ORDER BY rowid",
-            kind.info().table
+            kind.desc().table
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| super::row_to_json(r, columns))?;

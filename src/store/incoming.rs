@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 use crate::store::{ColumnType, APPLICATION_ID, MAX_TEXT_CHARS, SCHEMA_VERSION};
 
 /// How far ahead of this machine's clock a received stamp may be: one hour. Offices'
@@ -69,7 +69,7 @@ impl CancelFlag {
             .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if self.is_set() {
             Err(Error::Cancelled)
         } else {
@@ -122,11 +122,21 @@ pub(crate) struct TempFile(PathBuf);
 /// the data folder), never the shared temporary folder, and readable by the owner
 /// only. A copy left by a crash is removed by a later check after a day.
 pub fn private_dir(beside: Option<&Path>) -> Result<PathBuf> {
-    let dir = match beside.and_then(Path::parent) {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.join(".cabildo-incoming"),
-        Some(_) => PathBuf::from(".cabildo-incoming"),
-        None => std::env::temp_dir().join(format!("cabildo-incoming-{}", user_tag())),
-    };
+    match beside.and_then(Path::parent) {
+        Some(parent) if !parent.as_os_str().is_empty() => private_dir_in(parent),
+        Some(_) => private_dir_in(Path::new(".")),
+        None => {
+            private_dir_at(std::env::temp_dir().join(format!("cabildo-incoming-{}", user_tag())))
+        }
+    }
+}
+
+/// The folder of private copies in the data folder `folder` (see `private_dir`).
+pub fn private_dir_in(folder: &Path) -> Result<PathBuf> {
+    private_dir_at(folder.join(".cabildo-incoming"))
+}
+
+fn private_dir_at(dir: PathBuf) -> Result<PathBuf> {
     std::fs::create_dir_all(&dir)?;
     #[cfg(unix)]
     {
@@ -716,7 +726,7 @@ fn check_table(
     domain: &DomainOf,
     newest_allowed: i64,
 ) -> Result<(i64, Held)> {
-    let table = kind.info().table;
+    let table = kind.desc().table;
     let columns = column_rules(conn, table)?;
     let rules: Vec<Rule> = columns
         .iter()
@@ -892,7 +902,7 @@ impl IncomingCopy {
         let mut rows = Vec::new();
         let mut total: u64 = 0;
         for kind in RecordKind::ALL {
-            let sql = format!("SELECT COUNT(*) FROM \"{}\"", kind.info().table);
+            let sql = format!("SELECT COUNT(*) FROM \"{}\"", kind.desc().table);
             let n: i64 = conn.query_row(&sql, [], |r| r.get(0)).map_err(untrusted)?;
             total += n as u64;
             rows.push((*kind, n as u64));

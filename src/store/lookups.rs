@@ -1,12 +1,18 @@
 //! Lookups that the records' rules need.
 
 use crate::error::Result;
+use crate::kinds::RecordKind;
+use crate::records::Lookup;
 use crate::store::Store;
 
-impl Store {
+impl Lookup for Store {
     // Rules over several records do not refuse a received row (see `received.rs`).
 
-    pub(crate) fn open_thesis_other_than(&self, membership_id: &str, id: &str) -> Result<bool> {
+    fn exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
+        Store::exists(self, kind, id)
+    }
+
+    fn open_thesis_other_than(&self, membership_id: &str, id: &str) -> Result<bool> {
         use rusqlite::OptionalExtension;
         if self.checking_received() {
             return Ok(false);
@@ -22,9 +28,7 @@ impl Store {
             .is_some())
     }
 
-    /// The city of a live membership (None for a received row: a rule over several
-    /// records).
-    pub(crate) fn membership_city(&self, membership_id: &str) -> Result<Option<String>> {
+    fn membership_city(&self, membership_id: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         if self.checking_received() {
             return Ok(None);
@@ -39,8 +43,7 @@ impl Store {
             .optional()?)
     }
 
-    /// True when another live rate prices the same pair (either way) on the same date.
-    pub(crate) fn rate_exists_other_than(
+    fn rate_exists_other_than(
         &self,
         currency: &str,
         quote: &str,
@@ -63,7 +66,7 @@ impl Store {
             .is_some())
     }
 
-    pub(crate) fn attributed_share_other_than(&self, outcome_id: &str, id: &str) -> Result<i64> {
+    fn attributed_share_other_than(&self, outcome_id: &str, id: &str) -> Result<i64> {
         if self.checking_received() {
             return Ok(0);
         }

@@ -30,7 +30,7 @@ use super::backups::BackupInfo;
 use super::incoming::{CheckedIncoming, KNOWN_STAMP_PREFIX};
 use super::{new_id, now_ms, Change, Column, ColumnType, Store};
 use crate::error::{Error, Result};
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 
 /// Rows upserted per statement, so progress can be reported and the merge cancelled.
 const CHUNK_ROWS: i64 = 20_000;
@@ -278,7 +278,7 @@ const PARALLEL_CLASSIFY_ROWS: u64 = 50_000;
 fn verified_knowledge_of(conn: &rusqlite::Connection, me: &str) -> Result<i64> {
     let mut verified = -1;
     for kind in RecordKind::ALL {
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let newest: Option<i64> = conn.query_row(
             &format!(
                 "SELECT MAX(i.updated_at) FROM {INCOMING}.\"{table}\" i JOIN main.\"{table}\" l ON l.id = i.id
@@ -316,7 +316,7 @@ fn claims_matching_local_writes(
         return Ok(matching);
     }
     for kind in RecordKind::ALL {
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let mut stmt = conn.prepare(&format!(
             "SELECT DISTINCT c.office, c.stamp FROM temp.merge_claims c
              WHERE EXISTS (SELECT 1 FROM main.\"{table}\" t WHERE t.updated_by = c.office AND t.updated_at = c.stamp)"
@@ -453,7 +453,7 @@ fn classify_on(
     low: i64,
     high: i64,
 ) -> Result<[i64; 7]> {
-    let table = kind.info().table;
+    let table = kind.desc().table;
     // Sums rather than GROUP BY: no sorter over 200,000 rows.
     let sql = format!(
         "SELECT COUNT(*), COALESCE(SUM(c = 0), 0), COALESCE(SUM(c = 1), 0),
@@ -611,7 +611,7 @@ impl Store {
 
     /// The conflicts of one kind with both versions, at most `limit` of them.
     fn conflict_pairs(&self, kind: RecordKind, limit: Option<usize>) -> Result<Vec<ConflictPair>> {
-        let info = kind.info();
+        let info = kind.desc();
         let table = info.table;
         let columns = &self.columns[&kind];
         let n = columns.len();
@@ -622,7 +622,7 @@ impl Store {
              WHERE NOT {SAME_STAMP} AND {conflict} ORDER BY l.rowid LIMIT ?1",
             local = columns_list(columns, "l."),
             theirs = columns_list(columns, "i."),
-            label = info.label_sql,
+            label = info.label_sql(),
             conflict = conflict_sql(columns)
         );
         let limit = limit.map(|l| l as i64).unwrap_or(-1);
@@ -665,7 +665,7 @@ impl Store {
                 let (first, last): (i64, i64) = self.conn.query_row(
                     &format!(
                         "SELECT MIN(rowid), MAX(rowid) FROM {INCOMING}.\"{}\"",
-                        kind.info().table
+                        kind.desc().table
                     ),
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
@@ -749,7 +749,7 @@ impl Store {
     fn preview_notes(&self) -> Result<(u32, u32)> {
         let mut unseen: i64 = 0;
         for kind in RecordKind::ALL {
-            let table = kind.info().table;
+            let table = kind.desc().table;
             unseen += self.conn.query_row(
                 &format!(
                     "SELECT COUNT(*) FROM {INCOMING}.\"{table}\" i
@@ -774,7 +774,7 @@ impl Store {
     }
 
     fn record_count(&self, kind: RecordKind) -> Result<u32> {
-        let sql = format!("SELECT COUNT(*) FROM main.\"{}\"", kind.info().table);
+        let sql = format!("SELECT COUNT(*) FROM main.\"{}\"", kind.desc().table);
         Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u32)
     }
 
@@ -801,6 +801,17 @@ impl Store {
         // Taken after detaching: the knowledge tables written above count as changes.
         preview.local_state = self.local_state()?;
         Ok(preview)
+    }
+
+    /// Checks every row of the checked file by its kind's rules, as a merge does
+    /// before counting anything (`check_received_rows`), without computing a plan.
+    /// Used on a scratch store to adopt a received file as the database.
+    pub(crate) fn check_received_rules(&self, checked: &CheckedIncoming) -> Result<()> {
+        let settings = self.attach_incoming(checked)?;
+        let checked_rows = self.check_received_rows();
+        let detached = self.detach_incoming(settings);
+        checked_rows?;
+        detached
     }
 
     fn preview_attached(
@@ -1049,7 +1060,7 @@ impl Store {
 
     /// Last-writer-wins upsert of one kind from the attached file, in rowid chunks.
     fn upsert_kind(&self, kind: RecordKind, advance: &mut dyn FnMut(u64) -> bool) -> Result<()> {
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let columns = &self.columns[&kind];
         let updates = columns
             .iter()
@@ -1263,10 +1274,11 @@ impl Store {
 
     /// Every record of a kind named for people: id → label.
     pub fn labels(&self, kind: RecordKind) -> Result<HashMap<String, String>> {
-        let info = kind.info();
+        let info = kind.desc();
         let sql = format!(
             "SELECT t.id, COALESCE({}, '') FROM main.\"{}\" t",
-            info.label_sql, info.table
+            info.label_sql(),
+            info.table
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

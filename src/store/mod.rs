@@ -10,14 +10,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::files;
-use crate::model::Meta;
-use crate::records::{KindInfo, RecordKind};
+use crate::kinds::{KindDesc, RecordKind};
 
 pub mod charts;
 pub mod dynamic;
@@ -29,14 +28,14 @@ pub mod exchange;
 pub mod incoming;
 pub mod merge;
 // files you can trust (issue 10)
+pub mod adopt;
 mod received;
+// spreadsheets brought in (issue 12)
+pub mod imports;
 
 /// `PRAGMA application_id` of every Cabildo file ("CBLD").
 pub const APPLICATION_ID: i32 = 0x4342_4C44;
-/// Longest text accepted in any field, in characters.
-pub const MAX_TEXT_CHARS: usize = 10_000;
-/// Largest money amount accepted, in minor units (10^15: room to sum a million of them).
-pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+pub use crate::kinds::{MAX_MINOR, MAX_TEXT_CHARS};
 
 fn migrations() -> rusqlite_migration::Migrations<'static> {
     use rusqlite_migration::M;
@@ -44,20 +43,14 @@ fn migrations() -> rusqlite_migration::Migrations<'static> {
         M::up(include_str!("schema/001_initial.sql")),
         M::up(include_str!("schema/002_exchange.sql")),
         M::up(include_str!("schema/003_trust.sql")),
+        M::up(include_str!("schema/004_import.sql")),
     ])
 }
 
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
-/// A record kind the generic store can handle.
-pub trait Record: Serialize + DeserializeOwned + Clone + Send + 'static {
-    const KIND: RecordKind;
-    fn meta(&self) -> &Meta;
-    fn meta_mut(&mut self) -> &mut Meta;
-    /// Rules of this kind that need more than one field or other records.
-    fn validate(&self, store: &Store) -> Result<()>;
-}
+pub use crate::records::{Lookup, Record};
 
 /// The identity and preferences of the office that owns a database file.
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
@@ -283,6 +276,15 @@ impl Store {
         Self::initialise(Connection::open_in_memory()?, None, &NewOffice::default())
     }
 
+    /// An in-memory database with the real schema and no catalog: the scratch in
+    /// which a received file about to become the database is checked, so its rows
+    /// (its catalog too) are checked against itself alone.
+    pub(crate) fn open_in_memory_without_catalog() -> Result<Store> {
+        let store = Self::open_in_memory()?;
+        store.conn.execute("DELETE FROM network", [])?;
+        Ok(store)
+    }
+
     fn initialise(
         mut conn: Connection,
         path: Option<PathBuf>,
@@ -304,7 +306,12 @@ impl Store {
         };
         write_office(&conn, &office)?;
         let mut store = Self::from_connection(conn, path)?;
-        crate::catalog::seed(&mut store)?;
+        store.transaction(|store| {
+            for network in crate::catalog::networks() {
+                store.insert_stamped(network)?;
+            }
+            Ok(())
+        })?;
         Ok(store)
     }
 
@@ -312,7 +319,7 @@ impl Store {
         let office = read_office(&conn)?;
         let mut columns = HashMap::new();
         for kind in RecordKind::ALL {
-            columns.insert(*kind, table_columns(&conn, kind.info().table)?);
+            columns.insert(*kind, table_columns(&conn, kind.desc().table)?);
         }
         let relations = table_relations(&conn)?;
         Ok(Store {
@@ -346,21 +353,14 @@ impl Store {
         language: &str,
         number_format: crate::numbers::NumberFormat,
     ) -> Result<Office> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "required"));
-        }
-        crate::money::check_currency("reporting_currency", reporting_currency)?;
-        if !matches!(language, "es" | "en") {
-            return Err(Error::invalid("language", "unknown_language"));
-        }
         let office = Office {
             id: self.office.id.clone(),
-            name: name.to_string(),
+            name: name.trim().to_string(),
             reporting_currency: reporting_currency.to_string(),
             language: language.to_string(),
             number_format,
         };
+        check_office(&office)?;
         write_office(&self.conn, &office)?;
         self.office = office;
         Ok(self.office.clone())
@@ -444,7 +444,7 @@ impl Store {
         let columns = &self.columns[&T::KIND];
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
-            T::KIND.info().table,
+            T::KIND.desc().table,
             columns
                 .iter()
                 .map(|c| c.name.as_str())
@@ -477,7 +477,7 @@ impl Store {
         let columns = &self.columns[&T::KIND];
         let sql = format!(
             "UPDATE {} SET {} WHERE id = ?{}",
-            T::KIND.info().table,
+            T::KIND.desc().table,
             columns
                 .iter()
                 .enumerate()
@@ -494,7 +494,7 @@ impl Store {
 
     /// A record by id, tombstoned or not.
     pub fn get<T: Record>(&self, id: &str) -> Result<T> {
-        let sql = format!("SELECT * FROM {} WHERE id = ?1", T::KIND.info().table);
+        let sql = format!("SELECT * FROM {} WHERE id = ?1", T::KIND.desc().table);
         let columns = &self.columns[&T::KIND];
         let json = self
             .conn
@@ -506,7 +506,7 @@ impl Store {
 
     /// The live (not tombstoned) records of a kind, optionally scoped to one city.
     pub fn list<T: Record>(&self, city_id: Option<&str>) -> Result<Vec<T>> {
-        let info = T::KIND.info();
+        let info = T::KIND.desc();
         let (scope, args): (String, Vec<String>) = match city_id {
             Some(city) => match info.city_scope_sql() {
                 Some(cond) => (format!(" AND {cond}"), vec![city.to_string()]),
@@ -536,7 +536,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0",
-            kind.info().table
+            kind.desc().table
         );
         Ok(self
             .conn
@@ -547,7 +547,7 @@ impl Store {
     }
 
     fn exists_any(&self, kind: RecordKind, id: &str) -> Result<bool> {
-        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.info().table);
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.desc().table);
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -567,7 +567,7 @@ impl Store {
             for rel in self.relations.iter().filter(|r| r.parent == parent_kind) {
                 let sql = format!(
                     "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0 ORDER BY rowid",
-                    rel.child.info().table,
+                    rel.child.desc().table,
                     rel.column
                 );
                 let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -610,7 +610,7 @@ impl Store {
             for (k, dep) in &dependents {
                 let sql = format!(
                     "UPDATE {} SET deleted = 1, trashed_with = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
-                    k.info().table
+                    k.desc().table
                 );
                 store
                     .conn
@@ -636,7 +636,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM {} WHERE id = ?1",
                 rel.column,
-                kind.info().table
+                kind.desc().table
             );
             let parent: Option<String> = self
                 .conn
@@ -658,7 +658,7 @@ impl Store {
             let stamp = store.last_stamp;
             let mut changes: Vec<(RecordKind, Vec<String>)> = vec![(kind, vec![id.to_string()])];
             for k in RecordKind::ALL {
-                let table = k.info().table;
+                let table = k.desc().table;
                 let ids: Vec<String> = store
                     .conn
                     .prepare(&format!(
@@ -685,7 +685,7 @@ impl Store {
             for _ in 0..RecordKind::ALL.len() {
                 let mut moved = 0;
                 for rel in &store.relations {
-                    let (child, parent) = (rel.child.info().table, rel.parent.info().table);
+                    let (child, parent) = (rel.child.desc().table, rel.parent.desc().table);
                     moved += store.conn.execute(
                         &format!(
                             "UPDATE {child} SET deleted = 1,
@@ -716,7 +716,7 @@ impl Store {
         let stamp = self.next_stamp();
         let sql = format!(
             "UPDATE {} SET deleted = ?1, trashed_with = NULL, updated_at = ?2, updated_by = ?3 WHERE id = ?4 AND deleted = ?5",
-            kind.info().table
+            kind.desc().table
         );
         let n = self
             .conn
@@ -729,10 +729,11 @@ impl Store {
 
     /// How people name one record (the trash's and the conflict log's label).
     pub fn label_of(&self, kind: RecordKind, id: &str) -> Result<String> {
-        let info = kind.info();
+        let info = kind.desc();
         let sql = format!(
             "SELECT COALESCE({}, '') FROM {} t WHERE t.id = ?1",
-            info.label_sql, info.table
+            info.label_sql(),
+            info.table
         );
         Ok(self
             .conn
@@ -745,11 +746,11 @@ impl Store {
     pub fn trash(&self) -> Result<Vec<TrashItem>> {
         let mut items = Vec::new();
         for kind in RecordKind::ALL {
-            let info = kind.info();
+            let info = kind.desc();
             // What went with another record is listed under it, not on its own.
             let sql = format!(
                 "SELECT t.id, COALESCE({}, ''), t.updated_at FROM {} t WHERE t.deleted = 1 AND t.trashed_with IS NULL",
-                info.label_sql, info.table
+                info.label_sql(), info.table
             );
             let mut stmt = self.conn.prepare(&sql)?;
             let rows = stmt.query_map([], |r| {
@@ -769,7 +770,7 @@ impl Store {
         for kind in RecordKind::ALL {
             let sql = format!(
                 "SELECT trashed_with, COUNT(*) FROM {} WHERE deleted = 1 AND trashed_with IS NOT NULL GROUP BY trashed_with",
-                kind.info().table
+                kind.desc().table
             );
             let mut stmt = self.conn.prepare(&sql)?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
@@ -873,7 +874,7 @@ impl Store {
         object: &Map<String, Json>,
         record: &T,
     ) -> Result<()> {
-        check_generic_rules(object)?;
+        T::KIND.desc().check(object)?;
         record.validate(self)
     }
 
@@ -1029,6 +1030,25 @@ fn write_office(conn: &Connection, office: &Office) -> Result<()> {
     }
 }
 
+/// Longest office name accepted.
+pub(crate) const MAX_OFFICE_NAME_CHARS: usize = 200;
+
+/// The rules an office's settings pass, typed or received.
+fn check_office(office: &Office) -> Result<()> {
+    let name = office.name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "required"));
+    }
+    if name.chars().count() > MAX_OFFICE_NAME_CHARS {
+        return Err(Error::invalid("name", "too_long"));
+    }
+    crate::money::check_currency("reporting_currency", &office.reporting_currency)?;
+    if !matches!(office.language.as_str(), "es" | "en") {
+        return Err(Error::invalid("language", "unknown_language"));
+    }
+    Ok(())
+}
+
 fn read_office(conn: &Connection) -> Result<Office> {
     let get = |key: &str| -> Result<String> {
         conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
@@ -1089,14 +1109,14 @@ fn table_relations(conn: &Connection) -> Result<Vec<Relation>> {
     let kind_of = |table: &str| {
         RecordKind::ALL
             .iter()
-            .find(|k| k.info().table == table)
+            .find(|k| k.desc().table == table)
             .copied()
     };
     let mut relations = Vec::new();
     for child in RecordKind::ALL {
         let mut stmt =
             conn.prepare("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1)")?;
-        let rows = stmt.query_map([child.info().table], |r| {
+        let rows = stmt.query_map([child.desc().table], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         for row in rows {
@@ -1174,44 +1194,10 @@ fn json_to_sql(value: &Json, column: &Column) -> Result<SqlValue> {
     })
 }
 
-/// Rules that hold for every kind, by the shape of the field: text length, money
-/// bounds, currency codes, finite numbers.
-fn check_generic_rules(object: &Map<String, Json>) -> Result<()> {
-    for (field, value) in object {
-        match value {
-            Json::String(s) => {
-                if s.chars().count() > MAX_TEXT_CHARS {
-                    return Err(Error::invalid_because(
-                        field.clone(),
-                        "too_long",
-                        format!("max {MAX_TEXT_CHARS}"),
-                    ));
-                }
-                if field == "currency" || field.ends_with("_currency") {
-                    crate::money::check_currency(field, s)?;
-                }
-            }
-            Json::Number(n) if field.ends_with("_minor") => {
-                let v = n
-                    .as_i64()
-                    .ok_or_else(|| Error::invalid(field.clone(), "too_large"))?;
-                if v < 0 {
-                    return Err(Error::invalid(field.clone(), "negative"));
-                }
-                if v > MAX_MINOR {
-                    return Err(Error::invalid(field.clone(), "too_large"));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-impl KindInfo {
+impl KindDesc {
     /// SQL condition on alias `t` that keeps the rows of one city (`?1`).
     fn city_scope_sql(&self) -> Option<String> {
-        use crate::records::CityScope;
+        use crate::kinds::CityScope;
         match self.city_scope {
             CityScope::None => None,
             CityScope::SelfId => Some("t.id = ?1".into()),

@@ -21,7 +21,7 @@ use serde_json::Value as Json;
 use super::merge::INCOMING;
 use super::{row_to_json, Store};
 use crate::error::{Error, Result, RuleBreak};
-use crate::records::RecordKind;
+use crate::kinds::RecordKind;
 
 /// Rule breaks named in a refusal; the file is refused at the first, the rest of the
 /// few are collected only to say more than one when there is more than one.
@@ -96,7 +96,7 @@ impl Store {
     /// A reference of a received row: a record of either file, live or not.
     pub(crate) fn received_reference_exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
         use rusqlite::OptionalExtension;
-        let table = kind.info().table;
+        let table = kind.desc().table;
         let sql = format!(
             "SELECT 1 FROM main.\"{table}\" WHERE id = ?1 UNION ALL SELECT 1 FROM {INCOMING}.\"{table}\" WHERE id = ?1 LIMIT 1"
         );
@@ -115,7 +115,7 @@ impl Store {
         let _scope = ReceivedScope::enter(self);
         let mut breaks = Vec::new();
         for kind in RecordKind::ALL {
-            let table = kind.info().table;
+            let table = kind.desc().table;
             let columns = &self.columns[kind];
             let sql = format!(
                 "SELECT {cols} FROM {INCOMING}.\"{table}\" i

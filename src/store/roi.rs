@@ -584,10 +584,10 @@ impl Store {
     /// Reads the newest stamp from the tables (once, at open).
     pub(super) fn scan_stamp(&self) -> Result<i64> {
         let mut latest = 0;
-        for kind in crate::records::RecordKind::ALL {
+        for kind in crate::kinds::RecordKind::ALL {
             let sql = format!(
                 "SELECT COALESCE(MAX(updated_at), 0) FROM {}",
-                kind.info().table
+                kind.desc().table
             );
             latest = latest.max(self.conn().query_row(&sql, [], |r| r.get::<_, i64>(0))?);
         }

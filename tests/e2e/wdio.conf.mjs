@@ -26,9 +26,12 @@ export { application };
  * The arguments a spec's app is launched with (none by default), by spec
  * name, given the spec's data folder. open-with: a received file named at
  * start, as a file manager passes it (the spec writes the file).
+ * open_received: `--open` of a file outside the data folder, in a mail
+ * client's temporary folder beside it (the spec writes the file).
  */
 const LAUNCH_ARGS = {
   'open-with': (dir) => [path.join(dir, 'received-at-start.cabildo')],
+  open_received: (dir) => ['--open', path.join(`${dir}-mail`, 'oficina-norte.cabildo')],
 };
 
 const DRIVER_PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);

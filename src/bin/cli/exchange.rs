@@ -11,7 +11,7 @@ use cabildo::exchange::export;
 use cabildo::exchange::merge::{self, MergeCounts, MergeOptions, MergePlan, MergeSummary};
 use cabildo::exchange::peers::{self, PeersFilter};
 use cabildo::format::Lang;
-use cabildo::records::RecordKind;
+use cabildo::kinds::RecordKind;
 use cabildo::Store;
 
 use crate::{open_for_reading, open_for_writing};

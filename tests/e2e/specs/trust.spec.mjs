@@ -88,7 +88,7 @@ describe('Figures a council can trust', () => {
     await byTestId('list-membership-delete').click();
     await waitForText(
       'membership-delete-confirm-text',
-      'Con «C40» irán a la papelera los registros que dependen de este registro (Costo: 1) y saldrán de los totales. Si lo restaura, volverán con él.',
+      'Con «C40 · Ciudad de Prueba» irán a la papelera los registros que dependen de este registro (Costo: 1) y saldrán de los totales. Si lo restaura, volverán con él.',
     );
     await screenshot('trust-delete-confirm');
     await byTestId('membership-delete-confirm-no').click();
@@ -102,7 +102,7 @@ describe('Figures a council can trust', () => {
     await byTestId('list-membership-delete').click();
     await byTestId('membership-delete-confirm-yes').click();
     await expect(byTestId('membership-notice')).toHaveText(
-      '«C40» se movió a la papelera con los registros que dependen de este registro (Costo: 1).',
+      '«C40 · Ciudad de Prueba» se movió a la papelera con los registros que dependen de este registro (Costo: 1).',
     );
     await goTo('trash');
     await waitForCell('list-trash', 'dependents', '1');

@@ -14,14 +14,14 @@ describe('call', () => {
 
   it('passes the arguments through', async () => {
     mockIPC((_cmd, args) => args);
-    await expect(call('echo', { id: 'x', count: 2 })).resolves.toEqual({ id: 'x', count: 2 });
+    await expect(call('record_get', { kind: 'city', id: 'x' })).resolves.toEqual({ kind: 'city', id: 'x' });
   });
 
   it('turns a rejected {code, message} into an AppError with that code', async () => {
     mockIPC(() => {
       throw { code: 'not_found', message: 'no such membership' };
     });
-    const error = await call('get_membership', { id: 'x' }).catch((e: unknown) => e);
+    const error = await call('record_get', { kind: 'membership', id: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_found');
     expect((error as AppError).message).toBe('no such membership');
@@ -31,9 +31,31 @@ describe('call', () => {
     mockIPC(() => {
       throw 'command not_found not allowed';
     });
-    const error = await call('not_found').catch((e: unknown) => e);
+    const error = await call('app_info').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('ipc');
+  });
+});
+
+describe('the typed client', () => {
+  // Never run: svelte-check type-checks it. Each line below must be an error;
+  // were `call` to accept any name or arguments, the unused @ts-expect-error
+  // would fail the check instead (src-tauri/tests/contract.rs relies on it).
+  const refusedByTheTypeChecker = () => {
+    // @ts-expect-error: no such command
+    void call('no_such_command');
+    // @ts-expect-error: db_open takes `path`, not `file`
+    void call('db_open', { file: '/x.cabildo' });
+    // @ts-expect-error: db_open needs its path
+    void call('db_open');
+    // @ts-expect-error: app_info takes no arguments
+    void call('app_info', { path: '/x' });
+    // @ts-expect-error: the result is the command's own (a DbStatus has no `version`)
+    void call('db_status').then((status) => status.version);
+  };
+
+  it('is checked at compile time, not called here', () => {
+    expect(refusedByTheTypeChecker).toBeTypeOf('function');
   });
 });
 

@@ -4,7 +4,8 @@
 // and every figure is drawn by the core; nothing here computes one.
 
 import { AppError, call } from './api';
-import type { Chart, ChartKind, ChartRequest, Lang, PackRequest, RoiQuery } from './bindings';
+import type { ChartKind, ChartRequest, Lang, PackRequest, RoiQuery } from './bindings';
+import type { ChartSet, CommandErrorCode, ExportFormat } from './commands';
 import { errorText } from './errors';
 import { translate, type MessageKey } from './i18n';
 import { language } from './lang.svelte';
@@ -31,14 +32,7 @@ export const PNG_SIZES = [
 export const MIN_SIDE = 320;
 export const MAX_SIDE = 7680;
 
-/** Formats of one chart's export (src-tauri/src/charts.rs `ExportFormat`). */
-export type ExportFormat = 'svg' | 'png' | 'pdf';
-
-/** Result of `charts_render` (src-tauri/src/charts.rs `ChartSet`). */
-export interface ChartSet {
-  query: RoiQuery;
-  charts: Chart[];
-}
+export type { ChartSet, ExportFormat } from './commands';
 
 // ---------------------------------------------------------------------------
 // Commands.
@@ -55,24 +49,24 @@ export function chartsRender(
   width: number,
   height: number,
 ): Promise<ChartSet> {
-  return call<ChartSet>('charts_render', { query, cityId, lang, kinds, width, height });
+  return call('charts_render', { query, cityId, lang, kinds: [...kinds], width, height });
 }
 
 /** Writes one chart to `path`; resolves to the path written. */
 export const chartExport = (request: ChartRequest, format: ExportFormat, path: string) =>
-  call<string>('chart_export', { request, format, path });
+  call('chart_export', { request, format, path });
 
 /** Writes the council pack PDF to `path`; resolves to the path written. */
 export const councilPackExport = (request: PackRequest, path: string) =>
-  call<string>('council_pack_export', { request, path });
+  call('council_pack_export', { request, path });
 
 /** The path to save to without a dialog (end-to-end tests only), else null. */
 export const chartsSaveOverride = (fileName: string) =>
-  call<string | null>('charts_save_override', { fileName });
+  call('charts_save_override', { fileName });
 
 /** Enters or leaves full screen; resolves to whether it was in full screen. */
 export const presentationFullscreen = (fullscreen: boolean) =>
-  call<boolean>('presentation_fullscreen', { fullscreen });
+  call('presentation_fullscreen', { fullscreen });
 
 // ---------------------------------------------------------------------------
 // Names and texts.
@@ -96,7 +90,7 @@ export function drawableSize(width: number, height: number): { width: number; he
 }
 
 /** Codes the chart commands have their own words for. */
-const CHART_ERROR_KEYS: Record<string, MessageKey> = {
+const CHART_ERROR_KEYS: Partial<Record<CommandErrorCode, MessageKey>> = {
   chart: 'charts.error.chart',
   io: 'charts.error.io',
   disk_full: 'charts.error.disk_full',

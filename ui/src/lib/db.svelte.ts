@@ -8,6 +8,9 @@ import {
   dbNew,
   dbOpen,
   dbOpenDemo,
+  dbOpenReceived,
+  dbOpenReceivedCancel,
+  FROM_ELSEWHERE,
   dbStartEmpty,
   dbStatus,
   recordGet,
@@ -15,13 +18,23 @@ import {
   toAppError,
   type DbStatus,
 } from './api';
-import type { Change, RecordKind } from './bindings';
+import type { AdoptAs, Change, RecordKind } from './bindings';
 import { language } from './lang.svelte';
 import { numberFormat } from './numberFormat.svelte';
 import { UNSCOPED_KINDS, type RecordTypes } from './records';
 
 export const RECORDS_CHANGED_EVENT = 'records-changed';
 const CITY_STORAGE_KEY = 'cabildo.city';
+
+/**
+ * A file from elsewhere waiting to become the database: the question of whose
+ * it is, then the check and the copy (`checking`), or why it was refused.
+ */
+export interface ReceivedDatabase {
+  path: string;
+  checking: boolean;
+  error: AppError | null;
+}
 
 class DatabaseState {
   /** The shell's answer; null until the first one arrives. */
@@ -37,6 +50,10 @@ class DatabaseState {
   /** Bumped on any change (the dashboard depends on everything). */
   anyChange = $state(0);
   busy = $state(false);
+  /** A file from elsewhere being opened as the database (OpenReceivedDialog). */
+  received = $state<ReceivedDatabase | null>(null);
+  /** Resolves the `openFile` that asked, once the question is answered or dismissed. */
+  private answered: ((opened: boolean) => void) | null = null;
 
   get isOpen(): boolean {
     return !!this.status?.path;
@@ -112,6 +129,8 @@ class DatabaseState {
         const e = status.startup_error;
         this.error = new AppError(e.code, e.message, e.field ?? null);
       }
+      // `--open` named a file from elsewhere: ask whose it is.
+      if (status.startup_received) void this.askReceived(status.startup_received);
     } catch (reason) {
       this.error = toAppError(reason);
     }
@@ -135,7 +154,73 @@ class DatabaseState {
   startEmpty = () => this.run(() => dbStartEmpty(language.current));
   openDemo = () => this.run(() => dbOpenDemo());
   newFile = (path: string) => this.run(() => dbNew(path, language.current));
-  openFile = (path: string) => this.run(() => dbOpen(path));
+  /**
+   * Opens a file as the database. One from elsewhere (outside the data folder,
+   * not a recent file) is not opened in place: the user says whose it is, and
+   * the shell checks it as a merge would and opens a copy. Resolves to whether
+   * a database was opened.
+   */
+  openFile = async (path: string): Promise<boolean> => {
+    this.busy = true;
+    try {
+      this.apply(await dbOpen(path), true);
+      this.error = null;
+      return true;
+    } catch (reason) {
+      const error = toAppError(reason);
+      if (error.code !== FROM_ELSEWHERE) {
+        this.error = error;
+        return false;
+      }
+    } finally {
+      this.busy = false;
+    }
+    return this.askReceived(path);
+  };
+
+  /** Shows the question for a file from elsewhere; resolves once it is answered. */
+  askReceived(path: string): Promise<boolean> {
+    this.answered?.(false);
+    this.received = { path, checking: false, error: null };
+    return new Promise((resolve) => (this.answered = resolve));
+  }
+
+  private finishReceived(opened: boolean): void {
+    this.received = null;
+    const answered = this.answered;
+    this.answered = null;
+    answered?.(opened);
+  }
+
+  /** The answer: check, copy and open the file as the office it says. */
+  async openReceived(adoptAs: AdoptAs): Promise<void> {
+    const received = this.received;
+    if (!received || received.checking) return;
+    this.received = { ...received, checking: true, error: null };
+    try {
+      const status = await dbOpenReceived(received.path, adoptAs);
+      this.apply(status, true);
+      this.error = null;
+      this.finishReceived(true);
+    } catch (reason) {
+      const error = toAppError(reason);
+      if (error.code === 'cancelled') this.finishReceived(false);
+      else if (this.received) this.received = { ...this.received, checking: false, error };
+    }
+  }
+
+  /** Cancel: stops the check under way, or closes the question. */
+  async dismissReceived(): Promise<void> {
+    if (this.received?.checking) {
+      try {
+        await dbOpenReceivedCancel();
+      } catch (reason) {
+        this.error = toAppError(reason);
+      }
+      return;
+    }
+    this.finishReceived(false);
+  }
 }
 
 export const db = new DatabaseState();

@@ -23,7 +23,7 @@ beforeEach(() => {
     if (cmd === 'db_status') return db.status;
     return null;
   });
-  db.apply({ path: '/tmp/x.cabildo', office: null, cities: [], recent: [], startup_error: null }, true);
+  db.apply({ path: '/tmp/x.cabildo', office: null, cities: [], recent: [], startup_error: null, startup_received: null }, true);
 });
 
 afterEach(() => clearMocks());

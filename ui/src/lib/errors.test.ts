@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './api';
 import { errorCodeText, errorText, hasErrorText } from './errors';
-import { en, es, type MessageKey } from './i18n';
+import { translations, type MessageKey } from './i18n';
 import { ENUMS, type EnumName } from './records';
 import type { FieldDef } from './forms';
 import { FIELDS } from './screenConfigs';
@@ -86,9 +86,9 @@ describe('labels for every form field and enum value', () => {
   it('has a label for every field of every form, in both languages', () => {
     for (const [kind, fields] of Object.entries(FIELDS) as [string, readonly FieldDef[]][]) {
       for (const field of fields) {
-        const key = (field.label ?? `field.${field.name}`) as MessageKey;
-        expect(es[key], `${kind}.${field.name}`).toBeTruthy();
-        expect(en[key], `${kind}.${field.name}`).toBeTruthy();
+        const key = (field.label ?? `field.${kind}.${field.name}`) as MessageKey;
+        expect(translations.es[key], `${kind}.${field.name}`).toBeTruthy();
+        expect(translations.en[key], `${kind}.${field.name}`).toBeTruthy();
       }
     }
   });
@@ -97,8 +97,8 @@ describe('labels for every form field and enum value', () => {
     for (const [name, values] of Object.entries(ENUMS) as [EnumName, readonly string[]][]) {
       for (const value of values) {
         const key = `enum.${name}.${value}` as MessageKey;
-        expect(es[key], key).toBeTruthy();
-        expect(en[key], key).toBeTruthy();
+        expect(translations.es[key], key).toBeTruthy();
+        expect(translations.en[key], key).toBeTruthy();
       }
     }
   });

@@ -2,7 +2,7 @@
 // language's locale. These functions only present values the core computed;
 // they never compute a figure.
 
-import type { NumberFormat } from './bindings';
+import { CURRENCY_EXPONENTS, type NumberFormat } from './bindings';
 import { parseIsoDate } from './dates';
 import { language, LOCALES, type Lang } from './lang.svelte';
 import { MARKS, numberFormat } from './numberFormat.svelte';
@@ -31,14 +31,11 @@ function localeFor(lang: Lang | undefined): string {
 
 /**
  * The number of minor-unit digits of an ISO 4217 currency: 2 for MXN and USD,
- * 0 for JPY, 3 for KWD. Asked of Intl, which knows the ISO table.
+ * 0 for JPY, 3 for KWD: the core's table (bindings.ts), so the screens and the
+ * core read and show an amount with the same decimals.
  */
 export function currencyExponent(currency: string): number {
-  const options = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-  }).resolvedOptions();
-  return options.maximumFractionDigits ?? 2;
+  return CURRENCY_EXPONENTS[currency.toUpperCase()] ?? 2;
 }
 
 /**

@@ -161,20 +161,5 @@ export function fromFormValues(
         record[field.name] = text;
     }
   }
-  // A currency without an amount says nothing: an optional amount left empty
-  // takes its optional currency with it (dues, capital cost).
-  for (const field of fields) {
-    if (field.type !== 'money' || !field.currencyField || record[field.name] !== null) continue;
-    const currencyField = fields.find((f) => f.name === field.currencyField);
-    if (currencyField && !currencyField.required) record[field.currencyField] = null;
-  }
   return { record, errors };
-}
-
-/** Initial values for a new record: the defaults given, else empty. */
-export function newFormValues(
-  fields: readonly FieldDef[],
-  defaults: Record<string, unknown> = {},
-): FormValues {
-  return toFormValues(defaults, fields);
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   LANG_STORAGE_KEY,
   LANGS,
+  CORE_WORDS,
   en,
   es,
   interpolate,
@@ -31,16 +32,33 @@ describe('translation tables', () => {
 
   it('use the same {placeholders} in both languages', () => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(es) as MessageKey[]) {
+    for (const key of Object.keys(es) as (keyof typeof es)[]) {
       expect(placeholders(en[key]), key).toEqual(placeholders(es[key]));
+    }
+  });
+
+  it('take the core words from the core alone, in both languages', () => {
+    // One word for each thing: a key the core names (a field, an enum value, a
+    // kind) is never written again in the UI's tables, where it could drift.
+    const core = new Set(Object.keys(CORE_WORDS.es));
+    expect(Object.keys(CORE_WORDS.en).sort()).toEqual([...core].sort());
+    const again = [...Object.keys(es), ...Object.keys(en)].filter((k) => core.has(k));
+    expect(again).toEqual([]);
+  });
+
+  it('give each key one wording: the merged tables keep every word of both sources', () => {
+    for (const lang of LANGS) {
+      for (const [key, text] of Object.entries(CORE_WORDS[lang])) {
+        expect(translations[lang][key as MessageKey], key).toBe(text);
+      }
     }
   });
 
   it('name every screen in the navigation, its heading and its lead', () => {
     for (const screen of SCREENS) {
       for (const key of [screen.nav, screen.title, screen.lead]) {
-        expect(es[key], key).toBeTruthy();
-        expect(en[key], key).toBeTruthy();
+        expect(translations.es[key], key).toBeTruthy();
+        expect(translations.en[key], key).toBeTruthy();
       }
     }
   });

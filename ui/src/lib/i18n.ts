@@ -3,13 +3,16 @@
 //
 // To add a text: add the key to locales/es.ts and locales/en.ts (TypeScript
 // refuses an English table that lacks a Spanish key or has an extra one).
+// Field names, enumeration values and kinds are the core's words (CORE_WORDS,
+// generated into bindings.ts): one source for the screens, charts and exports.
 
+import { CORE_WORDS } from './bindings';
 import { es } from './locales/es';
 import { en } from './locales/en';
 import type { MessageKey } from './locales/keys';
 import { language, LOCALES, type Lang } from './lang.svelte';
 
-export { es, en };
+export { es, en, CORE_WORDS };
 export type { MessageKey };
 export {
   DEFAULT_LANG,
@@ -25,12 +28,10 @@ export {
 
 export type MessageParams = Record<string, string | number>;
 
-export const translations: Record<Lang, Record<MessageKey, string>> = { es, en };
-
-/** The current language (reactive when read in a component). */
-export function getLang(): Lang {
-  return language.current;
-}
+export const translations: Record<Lang, Record<MessageKey, string>> = {
+  es: { ...CORE_WORDS.es, ...es },
+  en: { ...CORE_WORDS.en, ...en },
+};
 
 /** The BCP 47 locale of a language (default: the current one). */
 export function localeOf(lang: Lang = language.current): string {
@@ -52,6 +53,6 @@ export function t(key: MessageKey, params?: MessageParams): string {
 
 /** The text for `key` in a given language. */
 export function translate(lang: Lang, key: MessageKey, params?: MessageParams): string {
-  const text = translations[lang][key] ?? es[key] ?? key;
+  const text = translations[lang][key] ?? translations.es[key] ?? key;
   return interpolate(text, params);
 }

@@ -21,7 +21,7 @@ class IncomingFiles {
 
   async refresh(): Promise<void> {
     try {
-      this.waiting = await call<string[]>('incoming_list');
+      this.waiting = await call('incoming_list');
     } catch (reason) {
       db.error = toAppError(reason);
     }
@@ -34,7 +34,7 @@ class IncomingFiles {
   async add(paths: string[]): Promise<void> {
     if (paths.length === 0) return;
     try {
-      this.waiting = await call<string[]>('incoming_add', { paths });
+      this.waiting = await call('incoming_add', { paths });
     } catch (reason) {
       await this.refresh();
       share.showError(reason);
@@ -46,7 +46,7 @@ class IncomingFiles {
     if (this.taking || !db.isOpen || share.dialog) return;
     this.taking = true;
     try {
-      const path = await call<string | null>('incoming_take');
+      const path = await call('incoming_take');
       await this.refresh();
       if (path) await share.startMerge(path);
     } catch (reason) {
@@ -57,13 +57,14 @@ class IncomingFiles {
   }
 
   /**
-   * First start: the received file becomes the database (the work of the
-   * office that sent it goes on here). A file that does not open goes back
-   * on the list, its error in the top bar.
+   * First start: the received file becomes the database. From elsewhere, it
+   * is copied into the data folder after the question of whose it is (the
+   * same office moving computers, or a new office: `db.openFile`). A file
+   * that does not open, or whose question is dismissed, goes back on the list.
    */
   async useAsDatabase(path: string): Promise<void> {
     try {
-      const taken = await call<string | null>('incoming_take', { path });
+      const taken = await call('incoming_take', { path });
       if (taken && !(await db.openFile(taken))) await call('incoming_add', { paths: [taken] });
       await this.refresh();
     } catch (reason) {

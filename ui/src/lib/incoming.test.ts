@@ -7,7 +7,7 @@ import { db } from './db.svelte';
 import { followIncoming, incoming, INCOMING_FILES_EVENT, OPEN_DATABASE_EVENT } from './incoming.svelte';
 import { share } from './share.svelte';
 
-const OPEN: DbStatus = { path: '/data/office.cabildo', office: null, cities: [], recent: [], startup_error: null };
+const OPEN: DbStatus = { path: '/data/office.cabildo', office: null, cities: [], recent: [], startup_error: null, startup_received: null };
 const PLAN = { source: { file: '/in/a.cabildo' }, kinds: [], totals: {}, changes: 0, conflicts: [], already_merged_at: null };
 
 /** A shell with a queue of received files; records every call. */

@@ -1,8 +1,8 @@
 // How records and enum values are named for people, in the current language.
 // Reads the loaded records (db.svelte.ts cache) to name references.
 
-import type { RecordKind } from './bindings';
-import { cache, db } from './db.svelte';
+import { KINDS, type RecordKind } from './bindings';
+import { cache } from './db.svelte';
 import { formatDate, formatNumber } from './format';
 import { t, type MessageKey } from './i18n';
 import type { AnyRecord, EnumName, RecordTypes } from './records';
@@ -33,41 +33,58 @@ function safeDate(iso: string | null | undefined): string {
   }
 }
 
-/** A name for a record of any kind (references, confirmations, the trash). */
+type LabelPart =
+  | { field: string; text?: undefined; either?: undefined; via?: undefined }
+  | { text: string; field?: undefined; either?: undefined; via?: undefined }
+  | { either: readonly [string, string]; field?: undefined; text?: undefined; via?: undefined }
+  | { via: string; field: string; text?: undefined; either?: undefined };
+
+/** A field's value as a label shows it: dates and numbers the office's way. */
+function partText(kind: RecordKind, r: AnyRecord, name: string): string {
+  const value = r[name];
+  if (value === null || value === undefined) return '';
+  const field = (KINDS[kind].fields as readonly { name: string; type: string }[]).find(
+    (f) => f.name === name,
+  );
+  switch (field?.type) {
+    case 'date':
+      return safeDate(value as string);
+    case 'decimal':
+      return typeof value === 'number'
+        ? formatNumber(value, undefined, { maximumFractionDigits: 6 })
+        : String(value);
+    case 'percent_bp':
+      return typeof value === 'number' ? `${formatNumber(value / 100)} %` : '';
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * A name for a record of any kind (references, confirmations, the trash), by
+ * the core's label rule for the kind (KINDS[kind].label, src/kinds.rs).
+ */
 export function recordLabel(kind: RecordKind, record: unknown): string {
   if (!record || typeof record !== 'object') return '';
   const r = record as AnyRecord;
-  switch (kind) {
-    case 'city':
-      return String(r.name ?? '');
-    case 'network':
-      return `${String(r.acronym ?? '')} — ${String(r.name ?? '')}`;
-    case 'membership': {
-      const network = byId('network', r.network_id);
-      const city = byId('city', r.city_id);
-      const acronym = network?.acronym ?? '…';
-      const several = (db.status?.cities.length ?? 0) > 1;
-      return several && city ? `${acronym} · ${city.name}` : acronym;
-    }
-    case 'thesis':
-      return String(r.statement ?? '');
-    case 'meeting':
-      return `${safeDate(r.start_on as string)} ${String(r.title ?? '')}`.trim();
-    case 'cost_entry':
-      return `${safeDate(r.spent_on as string)} ${enumLabel('cost_category', r.category as string)}`;
-    case 'role_rate':
-      return String(r.role ?? '');
-    case 'exchange_rate':
-      return `1 ${String(r.currency ?? '')} = ${typeof r.rate === 'number' ? formatNumber(r.rate, undefined, { maximumFractionDigits: 6 }) : ''} ${String(r.quote_currency ?? '')} · ${safeDate(r.on_date as string)}`;
-    case 'project':
-      return String(r.name ?? '');
-    case 'outcome':
-      return String(r.description ?? '');
-    case 'attribution':
-      return refLabel('outcome', r.outcome_id);
-    case 'metric':
-      return `${String(r.name ?? '')} ${String(r.year ?? '')}`;
-  }
+  const fields = KINDS[kind].fields as readonly { name: string; ref?: string }[];
+  const parts = KINDS[kind].label as readonly LabelPart[];
+  return parts
+    .map((part) => {
+      if (part.text !== undefined) return part.text;
+      if (part.either) {
+        const [a, b] = part.either;
+        return partText(kind, r, a) || partText(kind, r, b);
+      }
+      if (part.via !== undefined) {
+        const target = fields.find((f) => f.name === part.via)?.ref as RecordKind | undefined;
+        const other = target ? byId(target, r[part.via]) : undefined;
+        return other && target ? partText(target, other as unknown as AnyRecord, part.field) : '…';
+      }
+      return partText(kind, r, part.field);
+    })
+    .join('')
+    .trim();
 }
 
 /**

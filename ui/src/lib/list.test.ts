@@ -29,9 +29,9 @@ const rows: Row[] = [
 ];
 
 const columns: Column<Row>[] = [
-  { id: 'name', label: 'field.name', value: (r) => r.name },
-  { id: 'amount', label: 'field.amount_minor', value: (r) => r.amount, align: 'end' },
-  { id: 'category', label: 'field.category', value: (r) => r.category },
+  { id: 'name', label: 'field.project.name', value: (r) => r.name },
+  { id: 'amount', label: 'field.cost_entry.amount_minor', value: (r) => r.amount, align: 'end' },
+  { id: 'category', label: 'field.cost_entry.category', value: (r) => r.category },
 ];
 
 const ids = (list: Row[]) => list.map((r) => r.id);
@@ -48,7 +48,7 @@ describe('search', () => {
 
   it('searches the shown text of a column, not only its value', () => {
     const withText: Column<Row>[] = [
-      { id: 'category', label: 'field.category', value: (r) => r.category, text: (r) => (r.category === 'travel' ? 'Viajes' : r.category) },
+      { id: 'category', label: 'field.cost_entry.category', value: (r) => r.category, text: (r) => (r.category === 'travel' ? 'Viajes' : r.category) },
     ];
     const index = searchIndex(rows, withText);
     expect(ids(searchRows(rows, index, 'viajes'))).toEqual(['1', '3']);
@@ -62,7 +62,7 @@ describe('search', () => {
 describe('filters', () => {
   const category: Filter<Row> = {
     id: 'category',
-    label: 'field.category',
+    label: 'field.cost_entry.category',
     options: [],
     value: (r) => r.category,
   };
@@ -74,14 +74,14 @@ describe('filters', () => {
   });
 
   it('keeps the rows whose date falls in the range, bounds included', () => {
-    const range = { id: 'on', label: 'field.spent_on' as const, value: (r: Row) => r.on };
+    const range = { id: 'on', label: 'field.cost_entry.spent_on' as const, value: (r: Row) => r.on };
     expect(ids(rangeRows(rows, range, '2026-01-15', '2026-02-11'))).toEqual(['2', '4', '5']);
     expect(ids(rangeRows(rows, range, '2026-02-01', ''))).toEqual(['1', '4', '5']);
     expect(rangeRows(rows, range, '', '')).toHaveLength(5);
   });
 
   it('ignores a bound still being typed', () => {
-    const range = { id: 'on', label: 'field.spent_on' as const, value: (r: Row) => r.on };
+    const range = { id: 'on', label: 'field.cost_entry.spent_on' as const, value: (r: Row) => r.on };
     expect(rangeRows(rows, range, '15/01', '')).toHaveLength(5);
     expect(ids(rangeRows(rows, range, '2026-02-01', '31/02/2026'))).toEqual(['1', '4', '5']);
   });

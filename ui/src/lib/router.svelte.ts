@@ -21,14 +21,6 @@ class RouterState {
 
 export const router = new RouterState();
 
-/** Shows a screen (and updates the hash, which keeps history working). */
-export function navigate(id: ScreenId): void {
-  router.current = id;
-  if (typeof location !== 'undefined' && location.hash !== hrefFor(id)) {
-    location.hash = hrefFor(id);
-  }
-}
-
 /** Follows hash changes; returns the function that stops following. */
 export function startRouter(onChange?: (id: ScreenId) => void): () => void {
   const sync = () => {

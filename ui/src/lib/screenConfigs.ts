@@ -1,16 +1,19 @@
 // The record screens as configurations of the generic list and form: which
-// fields a kind's form has (type, options, required), which columns and
-// filters its list has. Adding a kind to the UI is one entry here.
+// fields a kind's form shows and in what order, which columns and filters its
+// list has. What each field is (type, required, words) is the core's
+// description (kinds.ts). Adding a kind to the UI is one entry here.
 
 import { addMonths, todayIso } from './dates';
 import type { CostEntry, Meeting, Membership, Outcome, RecordKind } from './bindings';
 import { cache, db } from './db.svelte';
-import { formatDate, formatHours, formatMoney, formatNumber } from './format';
-import type { FieldDef, FormValues } from './forms';
-import { t, type MessageKey } from './i18n';
+import { formatHours, formatNumber } from './format';
+import type { FieldDef } from './forms';
+import type { MessageKey } from './i18n';
+import { column, fieldLabel, filter, formFields, moneyText } from './kinds';
 import { enumLabel, refLabel, refOptions } from './labels';
-import type { CellValue, Column, Filter, RangeFilter, SortState } from './list';
-import { ENUMS, TIME_CATEGORIES, type AnyRecord, type EnumName, type RecordTypes } from './records';
+import type { Column, Filter, RangeFilter, SortState } from './list';
+import { TIME_CATEGORIES, type AnyRecord, type RecordTypes } from './records';
+import { currentTheses } from './theses.svelte';
 
 export interface RecordScreenConfig<K extends RecordKind> {
   kind: K;
@@ -37,129 +40,7 @@ function officeCurrency(): string {
   return db.status?.office?.reporting_currency ?? 'MXN';
 }
 
-// ---- columns -------------------------------------------------------------------------
-
-type Row = AnyRecord;
-
-function field<R>(row: R, name: string): unknown {
-  return (row as unknown as Row)[name];
-}
-
-function safeDate(value: unknown): string {
-  if (typeof value !== 'string' || !value) return '';
-  try {
-    return formatDate(value, undefined, 'medium');
-  } catch {
-    return value;
-  }
-}
-
-function textCol<R>(id: string, label?: MessageKey, clamp = false): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    value: (r) => (field(r, id) as CellValue) ?? null,
-    clamp,
-  };
-}
-
-function enumCol<R>(id: string, name: EnumName, label?: MessageKey): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    value: (r) => enumLabel(name, field(r, id) as string),
-  };
-}
-
-function dateCol<R>(id: string, label?: MessageKey): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    value: (r) => (field(r, id) as string | null) ?? null,
-    text: (r) => safeDate(field(r, id)),
-  };
-}
-
-function moneyCol<R>(id: string, currencyField: string, label?: MessageKey): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    align: 'end',
-    value: (r) => (field(r, id) as number | null) ?? null,
-    text: (r) => {
-      const minor = field(r, id);
-      const currency = field(r, currencyField);
-      if (typeof minor !== 'number' || typeof currency !== 'string') return '';
-      try {
-        return formatMoney(minor, currency);
-      } catch {
-        return `${minor} ${currency}`;
-      }
-    },
-  };
-}
-
-/** A year: sorts as a number, shown without grouping ("2025", not "2,025"). */
-function yearCol<R>(id: string): Column<R> {
-  return {
-    id,
-    label: `field.${id}` as MessageKey,
-    value: (r) => (field(r, id) as number | null) ?? null,
-  };
-}
-
-function numberCol<R>(id: string, label?: MessageKey, maxDecimals = 2): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    align: 'end',
-    value: (r) => (field(r, id) as number | null) ?? null,
-    text: (r) => {
-      const v = field(r, id);
-      return typeof v === 'number' ? formatNumber(v, undefined, { maximumFractionDigits: maxDecimals }) : '';
-    },
-  };
-}
-
-function refCol<R>(id: string, kind: RecordKind, label?: MessageKey, empty?: MessageKey): Column<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    value: (r) => {
-      const ref = field(r, id);
-      if (!ref && empty) return t(empty);
-      return refLabel(kind, ref, true);
-    },
-  };
-}
-
-function boolCol<R>(id: string): Column<R> {
-  return {
-    id,
-    label: `field.${id}` as MessageKey,
-    value: (r) => (field(r, id) ? t('common.yes') : t('common.no')),
-  };
-}
-
-// ---- filters -------------------------------------------------------------------------
-
-function enumFilter<R>(id: string, name: EnumName, label?: MessageKey): Filter<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    options: ENUMS[name].map((value) => ({ value, label: enumLabel(name, value) })),
-    value: (r) => field(r, id) as string | null,
-  };
-}
-
-function refFilter<R>(id: string, kind: RecordKind, label?: MessageKey): Filter<R> {
-  return {
-    id,
-    label: label ?? (`field.${id}` as MessageKey),
-    options: refOptions(kind),
-    value: (r) => field(r, id) as string | null,
-  };
-}
+// ---- filters that follow a membership ------------------------------------------------
 
 /** The network of a record through its membership. */
 function networkOf(membershipId: unknown): string | null {
@@ -172,217 +53,151 @@ function networkFilter<R>(membershipField = 'membership_id'): Filter<R> {
   const used = new Set(cache.rows('membership').map((m) => m.network_id));
   return {
     id: 'network',
-    label: 'field.network_id',
+    label: fieldLabel('membership', 'network_id'),
     options: refOptions('network').filter((o) => used.has(o.value)),
-    value: (r) => networkOf(field(r, membershipField)),
+    value: (r) => networkOf((r as unknown as AnyRecord)[membershipField]),
   };
 }
 
-// ---- field lists ---------------------------------------------------------------------
-
-const cityField: FieldDef = { name: 'city_id', type: 'ref', ref: 'city', required: true };
-
-const isTime = (v: FormValues) => TIME_CATEGORIES.includes(v.category as CostEntry['category']);
-const kindIs = (kind: Outcome['kind']) => (v: FormValues) => v.kind === kind;
+// ---- forms: which fields each kind's form shows, in what order ------------------------
+// Types, required fields, when a field applies and the words are the core's
+// (kinds.ts derives them from KINDS).
 
 export const FIELDS = {
-  city: [
-    { name: 'name', type: 'text', required: true },
-    { name: 'country', type: 'text', required: true },
-    { name: 'region', type: 'text' },
-    { name: 'population', type: 'integer' },
-    { name: 'population_year', type: 'integer' },
-    { name: 'latitude', type: 'number' },
-    { name: 'longitude', type: 'number' },
-  ],
-  network: [
-    { name: 'name', type: 'text', required: true },
-    { name: 'acronym', type: 'text', required: true },
-    { name: 'scope', type: 'enum', enumName: 'scope', required: true },
-    { name: 'founded_year', type: 'integer' },
-    { name: 'headquarters', type: 'text' },
-    { name: 'member_count', type: 'text' },
-    { name: 'fee_model', type: 'text' },
-    { name: 'website', type: 'text' },
-    { name: 'focus', type: 'textarea' },
-    { name: 'source', type: 'text' },
-    { name: 'as_of', type: 'date' },
-  ],
-  membership: [
-    cityField,
-    { name: 'network_id', type: 'ref', ref: 'network', required: true },
-    { name: 'status', type: 'enum', enumName: 'membership_status', required: true },
-    { name: 'role', type: 'enum', enumName: 'membership_role', required: true },
-    { name: 'joined_on', type: 'date' },
-    { name: 'ended_on', type: 'date' },
-    { name: 'renewal_on', type: 'date' },
-    { name: 'dues_minor', type: 'money', currencyField: 'dues_currency' },
-    { name: 'dues_currency', type: 'currency' },
-    { name: 'focal_point', type: 'text' },
-    { name: 'core', type: 'bool' },
-    { name: 'notes', type: 'textarea' },
-  ],
-  thesis: [
-    { name: 'membership_id', type: 'ref', ref: 'membership', required: true },
-    { name: 'statement', type: 'textarea', required: true },
-    { name: 'start_on', type: 'date', required: true },
-    { name: 'horizon_on', type: 'date', required: true },
-    { name: 'review_on', type: 'date' },
-    { name: 'verdict', type: 'enum', enumName: 'verdict' },
-    { name: 'decision', type: 'enum', enumName: 'decision' },
-    { name: 'reviewed_on', type: 'date' },
-  ],
-  meeting: [
-    { name: 'membership_id', type: 'ref', ref: 'membership', required: true },
-    { name: 'title', type: 'text', required: true },
-    { name: 'start_on', type: 'date', required: true },
-    { name: 'end_on', type: 'date' },
-    { name: 'place', type: 'text' },
-    { name: 'counterpart', type: 'text' },
-    { name: 'attendees', type: 'text', wide: true },
-    { name: 'ask', type: 'enum', enumName: 'ask', required: true },
-    { name: 'result', type: 'enum', enumName: 'meeting_result', required: true },
-    { name: 'follow_up_due', type: 'date' },
-    { name: 'follow_up', type: 'textarea' },
-  ],
-  cost_entry: [
-    cityField,
-    { name: 'membership_id', type: 'ref', ref: 'membership' },
-    { name: 'meeting_id', type: 'ref', ref: 'meeting' },
-    { name: 'spent_on', type: 'date', required: true },
-    { name: 'category', type: 'enum', enumName: 'cost_category', required: true },
-    {
-      name: 'amount_minor',
-      type: 'money',
-      currencyField: 'currency',
-      required: true,
-      visible: (v) => !isTime(v),
-    },
-    { name: 'currency', type: 'currency', required: true, visible: (v) => !isTime(v) },
-    { name: 'hours', type: 'number', required: true, visible: isTime },
-    { name: 'role', type: 'text', required: true, visible: isTime },
-    { name: 'description', type: 'text', wide: true },
-  ],
-  role_rate: [
-    { name: 'role', type: 'text', required: true },
-    { name: 'hourly_minor', type: 'money', currencyField: 'currency', required: true },
-    { name: 'currency', type: 'currency', required: true },
-    { name: 'valid_from', type: 'date', required: true },
-    { name: 'valid_to', type: 'date' },
-  ],
-  // "1 currency = rate quote_currency": a rate names both its currencies.
-  exchange_rate: [
-    { name: 'on_date', type: 'date', required: true },
-    { name: 'currency', type: 'currency', required: true, label: 'field.rate_base' },
-    { name: 'rate', type: 'number', required: true },
-    { name: 'quote_currency', type: 'currency', required: true },
-    { name: 'source', type: 'text', wide: true },
-  ],
-  project: [
-    cityField,
-    { name: 'name', type: 'text', required: true },
-    { name: 'sector', type: 'enum', enumName: 'sector', required: true },
-    { name: 'stage', type: 'enum', enumName: 'stage', required: true },
-    { name: 'capex_minor', type: 'money', currencyField: 'capex_currency' },
-    { name: 'capex_currency', type: 'currency' },
-    { name: 'start_on', type: 'date' },
-    { name: 'baseline_months', type: 'integer' },
-    { name: 'actual_months', type: 'integer' },
-    { name: 'notes', type: 'textarea' },
-  ],
-  outcome: [
-    cityField,
-    { name: 'kind', type: 'enum', enumName: 'outcome_kind', required: true },
-    { name: 'occurred_on', type: 'date', required: true },
-    { name: 'description', type: 'textarea', required: true },
-    { name: 'evidence', type: 'text', wide: true },
+  city: formFields('city', [
+    'name',
+    'country',
+    'region',
+    'population',
+    'population_year',
+    'latitude',
+    'longitude',
+  ]),
+  network: formFields('network', [
+    'name',
+    'acronym',
+    'scope',
+    'founded_year',
+    'headquarters',
+    'member_count',
+    'fee_model',
+    'website',
+    'focus',
+    'source',
+    'as_of',
+  ]),
+  membership: formFields('membership', [
+    'city_id',
+    'network_id',
+    'status',
+    'role',
+    'joined_on',
+    'ended_on',
+    'renewal_on',
+    'dues_minor',
+    'dues_currency',
+    'focal_point',
+    'core',
+    'notes',
+  ]),
+  thesis: formFields('thesis', [
+    'membership_id',
+    'statement',
+    'start_on',
+    'horizon_on',
+    'review_on',
+    'verdict',
+    'decision',
+    'reviewed_on',
+  ]),
+  meeting: formFields('meeting', [
+    'membership_id',
+    'title',
+    'start_on',
+    'end_on',
+    'place',
+    'counterpart',
+    { name: 'attendees', wide: true },
+    'ask',
+    'result',
+    'follow_up_due',
+    'follow_up',
+  ]),
+  cost_entry: formFields('cost_entry', [
+    'city_id',
+    'membership_id',
+    'meeting_id',
+    'spent_on',
+    'category',
+    'amount_minor',
+    'currency',
+    'hours',
+    'role',
+    { name: 'description', wide: true },
+  ]),
+  role_rate: formFields('role_rate', ['role', 'hourly_minor', 'currency', 'valid_from', 'valid_to']),
+  exchange_rate: formFields('exchange_rate', [
+    'on_date',
+    'currency',
+    'rate',
+    'quote_currency',
+    { name: 'source', wide: true },
+  ]),
+  project: formFields('project', [
+    'city_id',
+    'name',
+    'sector',
+    'stage',
+    'capex_minor',
+    'capex_currency',
+    'start_on',
+    'baseline_months',
+    'actual_months',
+    'notes',
+  ]),
+  outcome: formFields('outcome', [
+    'city_id',
+    'kind',
+    'occurred_on',
+    'description',
+    { name: 'evidence', wide: true },
     // acceleration
-    { name: 'project_id', type: 'ref', ref: 'project', required: true, visible: kindIs('acceleration') },
-    { name: 'months_saved', type: 'number', required: true, visible: kindIs('acceleration') },
+    'project_id',
+    'months_saved',
     // financing
-    {
-      name: 'amount_minor',
-      type: 'money',
-      currencyField: 'currency',
-      required: true,
-      visible: kindIs('financing'),
-    },
-    { name: 'currency', type: 'currency', required: true, visible: kindIs('financing') },
-    { name: 'instrument', type: 'enum', enumName: 'instrument', required: true, visible: kindIs('financing') },
-    {
-      name: 'financing_status',
-      type: 'enum',
-      enumName: 'financing_status',
-      required: true,
-      visible: kindIs('financing'),
-    },
-    {
-      name: 'committed_minor',
-      type: 'money',
-      currencyField: 'currency',
-      visible: kindIs('financing'),
-    },
-    {
-      name: 'disbursed_minor',
-      type: 'money',
-      currencyField: 'currency',
-      visible: kindIs('financing'),
-    },
-    { name: 'source_type', type: 'enum', enumName: 'source_type', visible: kindIs('financing') },
-    { name: 'source_name', type: 'text', visible: kindIs('financing') },
-    { name: 'interest_rate', type: 'number', visible: kindIs('financing') },
-    { name: 'tenor_years', type: 'number', visible: kindIs('financing') },
-    { name: 'grace_years', type: 'number', visible: kindIs('financing') },
+    'amount_minor',
+    'currency',
+    'instrument',
+    'financing_status',
+    'committed_minor',
+    'disbursed_minor',
+    'source_type',
+    'source_name',
+    'interest_rate',
+    'tenor_years',
+    'grace_years',
     // policy transfer
-    {
-      name: 'policy_instrument',
-      type: 'enum',
-      enumName: 'policy_instrument',
-      required: true,
-      visible: kindIs('policy_transfer'),
-    },
-    { name: 'source_peer', type: 'text', required: true, visible: kindIs('policy_transfer') },
-    { name: 'adopted_on', type: 'date', visible: kindIs('policy_transfer') },
-  ],
-  attribution: [
-    { name: 'outcome_id', type: 'ref', ref: 'outcome', required: true },
-    { name: 'membership_id', type: 'ref', ref: 'membership', required: true },
-    { name: 'share_bp', type: 'percent_bp', required: true },
-  ],
-  metric: [
-    cityField,
-    { name: 'year', type: 'integer', required: true },
-    { name: 'name', type: 'text', required: true },
-    { name: 'value', type: 'number' },
-    { name: 'value_text', type: 'text' },
-    { name: 'unit', type: 'text' },
-    { name: 'source', type: 'text' },
-  ],
-} as const satisfies Record<RecordKind, readonly FieldDef[]>;
+    'policy_instrument',
+    'source_peer',
+    'adopted_on',
+  ]),
+  attribution: formFields('attribution', ['outcome_id', 'membership_id', 'share_bp']),
+  metric: formFields('metric', ['city_id', 'year', 'name', 'value', 'value_text', 'unit', 'source']),
+} satisfies Record<RecordKind, readonly FieldDef[]>;
 
 // ---- screens -------------------------------------------------------------------------
 
-/** The thesis a membership is steered by: the open one, else the latest. */
+/** The thesis a membership is steered by today: the core's choice (theses.svelte.ts). */
 export function currentThesis(membershipId: string): RecordTypes['thesis'] | undefined {
-  const theses = cache.rows('thesis').filter((x) => x.membership_id === membershipId);
-  const open = theses.filter((x) => !x.verdict);
-  const pool = open.length > 0 ? open : theses;
-  return pool.reduce<RecordTypes['thesis'] | undefined>(
-    (latest, x) => (!latest || x.start_on > latest.start_on ? x : latest),
-    undefined,
-  );
+  const id = currentTheses.byMembership.get(membershipId);
+  return id ? cache.rows('thesis').find((x) => x.id === id) : undefined;
 }
 
 function costValueText(r: CostEntry): string {
   if (TIME_CATEGORIES.includes(r.category)) {
     return r.hours === null ? '' : `${formatHours(r.hours)} · ${r.role ?? ''}`;
   }
-  if (r.amount_minor === null || !r.currency) return '';
-  try {
-    return formatMoney(r.amount_minor, r.currency);
-  } catch {
-    return `${r.amount_minor} ${r.currency}`;
-  }
+  return moneyText(r.amount_minor, r.currency);
 }
 
 function outcomeValueText(r: Outcome): string {
@@ -392,13 +207,8 @@ function outcomeValueText(r: Outcome): string {
         ? ''
         : `${formatNumber(r.months_saved)} · ${refLabel('project', r.project_id)}`;
     case 'financing': {
-      if (r.amount_minor === null || !r.currency) return '';
-      let money: string;
-      try {
-        money = formatMoney(r.amount_minor, r.currency);
-      } catch {
-        money = `${r.amount_minor} ${r.currency}`;
-      }
+      const money = moneyText(r.amount_minor, r.currency);
+      if (!money) return '';
       return `${money} · ${enumLabel('instrument', r.instrument)} · ${enumLabel('financing_status', r.financing_status)}`;
     }
     case 'policy_transfer':
@@ -420,14 +230,14 @@ export const SCREEN_CONFIGS = {
     kind: 'network',
     fields: FIELDS.network,
     columns: [
-      textCol('acronym'),
-      textCol('name'),
-      enumCol('scope', 'scope'),
-      textCol('member_count'),
-      textCol('source', undefined, true),
-      dateCol('as_of'),
+      column('network', 'acronym'),
+      column('network', 'name'),
+      column('network', 'scope'),
+      column('network', 'member_count'),
+      column('network', 'source', { clamp: true }),
+      column('network', 'as_of'),
     ],
-    filters: () => [enumFilter('scope', 'scope')],
+    filters: () => [filter('network', 'scope')],
     defaults: () => ({ scope: 'global', as_of: todayIso() }),
     initialSort: { column: 'acronym', direction: 'asc' },
   } satisfies RecordScreenConfig<'network'>,
@@ -436,13 +246,13 @@ export const SCREEN_CONFIGS = {
     kind: 'membership',
     fields: FIELDS.membership,
     columns: [
-      refCol<Membership>('network_id', 'network'),
-      refCol<Membership>('city_id', 'city'),
-      enumCol('status', 'membership_status'),
-      enumCol('role', 'membership_role'),
-      dateCol('renewal_on'),
-      moneyCol('dues_minor', 'dues_currency'),
-      boolCol('core'),
+      column('membership', 'network_id'),
+      column('membership', 'city_id'),
+      column('membership', 'status'),
+      column('membership', 'role'),
+      column('membership', 'renewal_on'),
+      column('membership', 'dues_minor'),
+      column('membership', 'core'),
       {
         id: 'thesis',
         label: 'memberships.current',
@@ -451,8 +261,8 @@ export const SCREEN_CONFIGS = {
       },
     ],
     filters: () => [
-      enumFilter('status', 'membership_status'),
-      refFilter('network_id', 'network'),
+      filter('membership', 'status'),
+      filter('membership', 'network_id'),
     ],
     defaults: () => ({
       status: 'active',
@@ -470,13 +280,13 @@ export const SCREEN_CONFIGS = {
     kind: 'thesis',
     fields: FIELDS.thesis,
     columns: [
-      textCol('statement', undefined, true),
-      dateCol('start_on'),
-      dateCol('horizon_on'),
-      dateCol('review_on'),
-      enumCol('verdict', 'verdict'),
-      enumCol('decision', 'decision'),
-      dateCol('reviewed_on'),
+      column('thesis', 'statement', { clamp: true }),
+      column('thesis', 'start_on'),
+      column('thesis', 'horizon_on'),
+      column('thesis', 'review_on'),
+      column('thesis', 'verdict'),
+      column('thesis', 'decision'),
+      column('thesis', 'reviewed_on'),
     ],
     defaults: () => ({ start_on: todayIso(), horizon_on: addMonths(todayIso(), 12) }),
     needs: ['membership', 'network', 'city'],
@@ -487,20 +297,20 @@ export const SCREEN_CONFIGS = {
     kind: 'meeting',
     fields: FIELDS.meeting,
     columns: [
-      dateCol('start_on'),
-      textCol('title'),
-      refCol<Meeting>('membership_id', 'membership'),
-      enumCol('ask', 'ask'),
-      enumCol('result', 'meeting_result'),
-      textCol('follow_up', undefined, true),
-      dateCol('follow_up_due'),
+      column('meeting', 'start_on'),
+      column('meeting', 'title'),
+      column('meeting', 'membership_id'),
+      column('meeting', 'ask'),
+      column('meeting', 'result'),
+      column('meeting', 'follow_up', { clamp: true }),
+      column('meeting', 'follow_up_due'),
     ],
     filters: () => [
       networkFilter<Meeting>(),
-      enumFilter('ask', 'ask'),
-      enumFilter('result', 'meeting_result'),
+      filter('meeting', 'ask'),
+      filter('meeting', 'result'),
     ],
-    range: { id: 'start_on', label: 'field.start_on', value: (r: Meeting) => r.start_on },
+    range: { id: 'start_on', label: fieldLabel('meeting', 'start_on'), value: (r: Meeting) => r.start_on },
     defaults: () => ({ start_on: todayIso(), ask: 'technical_assistance', result: 'pending' }),
     needs: ['membership', 'network', 'city'],
     initialSort: { column: 'start_on', direction: 'desc' },
@@ -510,9 +320,9 @@ export const SCREEN_CONFIGS = {
     kind: 'cost_entry',
     fields: FIELDS.cost_entry,
     columns: [
-      dateCol('spent_on'),
-      enumCol('category', 'cost_category'),
-      refCol<CostEntry>('membership_id', 'membership', 'field.membership_id', 'costs.general'),
+      column('cost_entry', 'spent_on'),
+      column('cost_entry', 'category'),
+      column('cost_entry', 'membership_id', { empty: 'costs.general' }),
       {
         id: 'value',
         label: 'costs.amountOrHours',
@@ -520,10 +330,10 @@ export const SCREEN_CONFIGS = {
         value: (r: CostEntry) => r.amount_minor ?? r.hours ?? null,
         text: costValueText,
       },
-      textCol('description', undefined, true),
+      column('cost_entry', 'description', { clamp: true }),
     ],
-    filters: () => [networkFilter<CostEntry>(), enumFilter('category', 'cost_category')],
-    range: { id: 'spent_on', label: 'field.spent_on', value: (r: CostEntry) => r.spent_on },
+    filters: () => [networkFilter<CostEntry>(), filter('cost_entry', 'category')],
+    range: { id: 'spent_on', label: fieldLabel('cost_entry', 'spent_on'), value: (r: CostEntry) => r.spent_on },
     defaults: () => ({ spent_on: todayIso(), category: 'travel', currency: officeCurrency() }),
     needs: ['membership', 'network', 'city', 'meeting'],
     cityScoped: true,
@@ -534,15 +344,15 @@ export const SCREEN_CONFIGS = {
     kind: 'project',
     fields: FIELDS.project,
     columns: [
-      textCol('name'),
-      enumCol('sector', 'sector'),
-      enumCol('stage', 'stage'),
-      moneyCol('capex_minor', 'capex_currency'),
-      dateCol('start_on'),
-      numberCol('baseline_months'),
-      numberCol('actual_months'),
+      column('project', 'name'),
+      column('project', 'sector'),
+      column('project', 'stage'),
+      column('project', 'capex_minor'),
+      column('project', 'start_on'),
+      column('project', 'baseline_months'),
+      column('project', 'actual_months'),
     ],
-    filters: () => [enumFilter('sector', 'sector'), enumFilter('stage', 'stage')],
+    filters: () => [filter('project', 'sector'), filter('project', 'stage')],
     defaults: () => ({ sector: 'mobility', stage: 'concept', capex_currency: officeCurrency() }),
     needs: ['city'],
     cityScoped: true,
@@ -553,9 +363,9 @@ export const SCREEN_CONFIGS = {
     kind: 'outcome',
     fields: FIELDS.outcome,
     columns: [
-      dateCol('occurred_on'),
-      enumCol('kind', 'outcome_kind'),
-      textCol('description', undefined, true),
+      column('outcome', 'occurred_on'),
+      column('outcome', 'kind'),
+      column('outcome', 'description', { clamp: true }),
       { id: 'value', label: 'outcomes.value', value: outcomeValueText, clamp: true },
       {
         id: 'attributed',
@@ -563,8 +373,8 @@ export const SCREEN_CONFIGS = {
         value: (r: Outcome) => attributedTo(r.id),
       },
     ],
-    filters: () => [enumFilter('kind', 'outcome_kind')],
-    range: { id: 'occurred_on', label: 'field.occurred_on', value: (r: Outcome) => r.occurred_on },
+    filters: () => [filter('outcome', 'kind')],
+    range: { id: 'occurred_on', label: fieldLabel('outcome', 'occurred_on'), value: (r: Outcome) => r.occurred_on },
     defaults: () => ({
       kind: 'financing',
       occurred_on: todayIso(),
@@ -580,10 +390,10 @@ export const SCREEN_CONFIGS = {
     kind: 'attribution',
     fields: FIELDS.attribution,
     columns: [
-      refCol('membership_id', 'membership'),
+      column('attribution', 'membership_id'),
       {
         id: 'share_bp',
-        label: 'field.share_bp',
+        label: fieldLabel('attribution', 'share_bp'),
         align: 'end',
         value: (r: RecordTypes['attribution']) => r.share_bp,
         text: (r: RecordTypes['attribution']) => formatNumber(r.share_bp / 100),
@@ -597,26 +407,26 @@ export const SCREEN_CONFIGS = {
     kind: 'metric',
     fields: FIELDS.metric,
     columns: [
-      yearCol('year'),
-      textCol('name'),
+      column('metric', 'year'),
+      column('metric', 'name'),
       {
         id: 'value',
-        label: 'field.value',
+        label: fieldLabel('metric', 'value'),
         align: 'end',
         value: (r: RecordTypes['metric']) => r.value ?? r.value_text ?? null,
         text: (r: RecordTypes['metric']) =>
           r.value !== null ? formatNumber(r.value) : (r.value_text ?? ''),
       },
-      textCol('unit'),
-      textCol('source'),
-      refCol('city_id', 'city'),
+      column('metric', 'unit'),
+      column('metric', 'source'),
+      column('metric', 'city_id'),
     ],
     filters: () => {
       const names = [...new Set(cache.rows('metric').map((m) => m.name))].sort();
       return [
         {
           id: 'name',
-          label: 'field.name',
+          label: fieldLabel('metric', 'name'),
           options: names.map((n) => ({ value: n, label: n })),
           value: (r: RecordTypes['metric']) => r.name,
         },
@@ -631,7 +441,7 @@ export const SCREEN_CONFIGS = {
   city: {
     kind: 'city',
     fields: FIELDS.city,
-    columns: [textCol('name'), textCol('country'), textCol('region'), numberCol('population')],
+    columns: [column('city', 'name'), column('city', 'country'), column('city', 'region'), column('city', 'population')],
     defaults: () => ({ country: 'MX' }),
     pageSize: 10,
     initialSort: { column: 'name', direction: 'asc' },
@@ -641,19 +451,19 @@ export const SCREEN_CONFIGS = {
     kind: 'exchange_rate',
     fields: FIELDS.exchange_rate,
     columns: [
-      dateCol('on_date'),
-      textCol('currency', 'field.rate_base'),
+      column('exchange_rate', 'on_date'),
+      column('exchange_rate', 'currency'),
       // A rate keeps its digits: 1 MXN = 0.058351 USD.
-      numberCol('rate', undefined, 6),
-      textCol('quote_currency'),
-      textCol('source'),
+      column('exchange_rate', 'rate', { digits: 6 }),
+      column('exchange_rate', 'quote_currency'),
+      column('exchange_rate', 'source'),
     ],
     filters: () => {
       const currencies = [...new Set(cache.rows('exchange_rate').map((r) => r.currency))].sort();
       return [
         {
           id: 'currency',
-          label: 'field.currency',
+          label: fieldLabel('exchange_rate', 'currency'),
           options: currencies.map((c) => ({ value: c, label: c })),
           value: (r: RecordTypes['exchange_rate']) => r.currency,
         },
@@ -668,10 +478,10 @@ export const SCREEN_CONFIGS = {
     kind: 'role_rate',
     fields: FIELDS.role_rate,
     columns: [
-      textCol('role'),
-      moneyCol('hourly_minor', 'currency'),
-      dateCol('valid_from'),
-      dateCol('valid_to'),
+      column('role_rate', 'role'),
+      column('role_rate', 'hourly_minor'),
+      column('role_rate', 'valid_from'),
+      column('role_rate', 'valid_to'),
     ],
     defaults: () => ({ valid_from: todayIso(), currency: officeCurrency() }),
     pageSize: 12,

@@ -8,30 +8,16 @@
 import { Channel } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { AppError, call, explainCsv, toAppError } from './api';
-import type {
-  RoiQuery,
-  BackupInfo,
-  CdpImportReport,
-  ConflictEntry,
-  MergePlan,
-  MergeSummary,
-  Peers,
-  PeersFilter,
-  RecordKind,
-} from './bindings';
+import type { RoiQuery, BackupInfo, ConflictEntry, MergePlan, MergeSummary, PeersFilter, RecordKind } from './bindings';
+import type { CdpImportResult, Progress } from './commands';
 import { errorCodeText, errorText } from './errors';
 import { t, translate, type MessageKey } from './i18n';
 import { language } from './lang.svelte';
 import { es } from './locales/es';
 
-export interface CdpImportResult {
-  report: CdpImportReport;
-  /** Each warning's message in the language asked for (same order). */
-  messages: string[];
-}
-
 export type ShareDialog =
   | { kind: 'busy' }
+  | { kind: 'checking' }
   | { kind: 'plan'; plan: MergePlan }
   | { kind: 'progress'; done: number; total: number; cancelling: boolean }
   | { kind: 'summary'; summary: MergeSummary }
@@ -72,14 +58,14 @@ class ShareState {
 
   /** The file the end-to-end tests give, or the one chosen in the open dialog. */
   private async openPath(name: string, extensions: string[]): Promise<string | null> {
-    const override = await call<string | null>('exchange_open_override');
+    const override = await call('exchange_open_override');
     if (override) return override;
     const path = await open({ multiple: false, directory: false, filters: [{ name, extensions }] });
     return typeof path === 'string' ? path : null;
   }
 
   async savePath(fileName: string, name: string, extension: string): Promise<string | null> {
-    const override = await call<string | null>('charts_save_override', { fileName });
+    const override = await call('charts_save_override', { fileName });
     if (override) return override;
     return await save({ defaultPath: fileName, filters: [{ name, extensions: [extension] }] });
   }
@@ -89,22 +75,24 @@ class ShareState {
     try {
       const chosen = path ?? (await this.openPath(t('share.filterCabildo'), ['cabildo']));
       if (!chosen) return;
-      this.dialog = { kind: 'busy' };
-      const plan = await call<MergePlan>('merge_plan', { path: chosen });
-      this.dialog = { kind: 'plan', plan };
+      this.dialog = { kind: 'checking' };
+      const plan = await call('merge_plan', { path: chosen });
+      if (this.dialog?.kind === 'checking') this.dialog = { kind: 'plan', plan };
     } catch (reason) {
+      // Cancelled while the file was checked: the dialog is already closed.
+      if (toAppError(reason).code === 'cancelled' && this.dialog === null) return;
       this.showError(reason);
     }
   }
 
   async confirmMerge() {
-    const progress = new Channel<{ done: number; total: number }>();
+    const progress = new Channel<Progress>();
     this.dialog = { kind: 'progress', done: 0, total: 0, cancelling: false };
     progress.onmessage = ({ done, total }) => {
       if (this.dialog?.kind === 'progress') this.dialog = { ...this.dialog, done, total };
     };
     try {
-      const summary = await call<MergeSummary>('merge_apply', { progress });
+      const summary = await call('merge_apply', { progress });
       this.dialog = { kind: 'summary', summary };
     } catch (reason) {
       const error = toAppError(reason);
@@ -113,7 +101,10 @@ class ShareState {
     }
   }
 
-  /** Cancel in the preview (forgets the plan) or during the merge (stops it). */
+  /**
+   * Cancel while the file is checked (stops the check), in the preview (forgets
+   * the plan) or during the merge (stops it).
+   */
   async cancelMerge() {
     if (this.dialog?.kind === 'progress') this.dialog = { ...this.dialog, cancelling: true };
     else this.dialog = null;
@@ -129,7 +120,7 @@ class ShareState {
       const path = await this.savePath(t('share.exportDbName'), t('share.filterCabildo'), 'cabildo');
       if (!path) return;
       this.dialog = { kind: 'busy' };
-      const written = await call<string>('export_database', { path });
+      const written = await call('export_database', { path });
       this.dialog = { kind: 'message', text: t('share.exported', { path: written }) };
     } catch (reason) {
       this.showError(reason);
@@ -141,7 +132,7 @@ class ShareState {
       const path = await this.savePath(t('share.exportXlsxName'), t('share.filterXlsx'), 'xlsx');
       if (!path) return;
       this.dialog = { kind: 'busy' };
-      const written = await call<string>('export_xlsx', { path, lang: language.current });
+      const written = await call('export_xlsx', { path, lang: language.current });
       this.dialog = { kind: 'message', text: t('share.exported', { path: written }) };
     } catch (reason) {
       this.showError(reason);
@@ -154,7 +145,7 @@ class ShareState {
       const path = await this.savePath(`cabildo-${kind}.csv`, t('share.filterCsv'), 'csv');
       if (!path) return;
       this.dialog = { kind: 'busy' };
-      const written = await call<{ path: string; records: number }>('export_csv', {
+      const written = await call('export_csv', {
         path,
         kind,
         lang: language.current,
@@ -186,7 +177,7 @@ class ShareState {
       const path = await this.openPath(t('share.filterCsv'), ['csv']);
       if (!path) return;
       this.dialog = { kind: 'busy' };
-      const result = await call<CdpImportResult>('cdp_import', { path, lang: language.current });
+      const result = await call('cdp_import', { path, lang: language.current });
       this.dialog = { kind: 'cdp', result };
     } catch (reason) {
       this.showError(reason);
@@ -196,7 +187,7 @@ class ShareState {
   async showBackups() {
     try {
       this.dialog = { kind: 'busy' };
-      const backups = await call<BackupInfo[]>('backups_list');
+      const backups = await call('backups_list');
       this.dialog = { kind: 'backups', backups, confirming: null };
     } catch (reason) {
       this.showError(reason);
@@ -212,7 +203,7 @@ class ShareState {
     }
     try {
       this.dialog = { kind: 'busy' };
-      const safety = await call<BackupInfo | null>('backup_restore', { path });
+      const safety = await call('backup_restore', { path });
       this.dialog = {
         kind: 'message',
         text: t('share.backups.restored', { file: safety?.file_name ?? '—' }),
@@ -225,7 +216,7 @@ class ShareState {
   async showConflicts() {
     try {
       this.dialog = { kind: 'busy' };
-      const entries = await call<ConflictEntry[]>('conflicts_list', { all: false });
+      const entries = await call('conflicts_list', { all: false });
       this.dialog = { kind: 'conflicts', entries };
     } catch (reason) {
       this.showError(reason);
@@ -235,8 +226,8 @@ class ShareState {
   /** Restores the losing version (`restore`) or only marks the entry reviewed. */
   async resolveConflict(id: string, restore: boolean) {
     try {
-      await call(restore ? 'conflict_restore' : 'conflict_dismiss', { id });
-      const entries = await call<ConflictEntry[]>('conflicts_list', { all: false });
+      await (restore ? call('conflict_restore', { id }) : call('conflict_dismiss', { id }));
+      const entries = await call('conflicts_list', { all: false });
       this.dialog = { kind: 'conflicts', entries };
     } catch (reason) {
       this.showError(reason);
@@ -247,6 +238,6 @@ class ShareState {
 export const share = new ShareState();
 
 /** The peers overview of the imported cities passing `filter`. */
-export function peersOverview(filter: PeersFilter): Promise<Peers> {
-  return call<Peers>('peers_overview', { filter });
+export function peersOverview(filter: PeersFilter) {
+  return call('peers_overview', { filter });
 }

@@ -32,6 +32,7 @@ function status(cities: City[]): DbStatus {
     cities,
     recent: [],
     startup_error: null,
+    startup_received: null,
   };
 }
 

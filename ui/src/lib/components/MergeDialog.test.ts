@@ -14,7 +14,7 @@ const plan: MergePlan = {
     file: '/tmp/oficina-norte.cabildo',
     office_id: 'o-2',
     office_name: 'Oficina Norte',
-    schema_version: 3n,
+    schema_version: 3,
     bytes: 4096,
     records: 3,
     fingerprint: 'abc',
@@ -68,6 +68,28 @@ describe('MergeDialog', () => {
     expect(byField['country']?.classList.contains('differs')).toBe(false);
     expect(byField['name']?.textContent).toContain('Helsingør A');
     expect(byField['name']?.textContent).toContain('Helsingør B');
+  });
+
+  it('shows tombstones of records never held here and catalog edits each on its own line', () => {
+    share.dialog = { kind: 'plan', plan: { ...plan, unseen_tombstones: 2, catalog_changes: 1 } };
+    render(MergeDialog);
+    expect(screen.getByTestId('merge-unseen-tombstones').textContent).toContain('nunca tuvo: 2');
+    expect(screen.getByTestId('merge-catalog-changes').textContent).toContain('edita o borra: 1');
+  });
+
+  it('shows no such lines when the file has none', () => {
+    share.dialog = { kind: 'plan', plan };
+    render(MergeDialog);
+    expect(screen.queryByTestId('merge-notes')).toBeNull();
+  });
+
+  it('Cancel while the file is checked stops the check in the shell', async () => {
+    share.dialog = { kind: 'checking' };
+    render(MergeDialog);
+    await fireEvent.click(screen.getByTestId('merge-cancel'));
+    expect(share.dialog).toBeNull();
+    await Promise.resolve();
+    expect(calls).toContain('merge_cancel');
   });
 
   it('Cancel forgets the plan in the shell and closes', async () => {

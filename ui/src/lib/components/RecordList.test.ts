@@ -19,13 +19,13 @@ const rows: Row[] = Array.from({ length: 10_000 }, (_, i) => ({
 }));
 
 const columns: Column<Row>[] = [
-  { id: 'name', label: 'field.name', value: (r) => r.name },
-  { id: 'amount', label: 'field.amount_minor', value: (r) => r.amount, align: 'end' },
+  { id: 'name', label: 'field.project.name', value: (r) => r.name },
+  { id: 'amount', label: 'field.cost_entry.amount_minor', value: (r) => r.amount, align: 'end' },
 ];
 const filters: Filter<Row>[] = [
   {
     id: 'kind',
-    label: 'field.kind',
+    label: 'field.outcome.kind',
     options: [
       { value: 'a', label: 'A' },
       { value: 'b', label: 'B' },

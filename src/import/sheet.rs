@@ -1,0 +1,312 @@
+//! Reading a spreadsheet into rows of cells: `.csv` (any of `,;\t|`, UTF-8 with or
+//! without a byte-order mark, or Windows-1252) and `.xlsx`, `.xls`, `.ods` (calamine:
+//! formulas give their cached values, dates their calendar day).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+
+/// Largest file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Most rows a sheet may have.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    /// A formula's error value (`#REF!`, `#DIV/0!`…).
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text: numbers plainly (`1200.5`, no grouping), dates ISO.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.trim().to_string(),
+            Cell::Number(n) => plain_number(*n),
+            Cell::Date(d) => d.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A number written plainly with at most nine decimals, so that a float's noise
+/// (0.30000000000000004) is not read as more decimals than were typed.
+pub fn plain_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        return format!("{}", n as i64);
+    }
+    let text = format!("{n:.9}");
+    let text = text.trim_end_matches('0');
+    text.trim_end_matches('.').to_string()
+}
+
+/// One sheet: `rows[i]` is the file's row `i + 1`, `rows[i][j]` its column `j`.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The calendar day of an Excel date serial (1900 system: day 1 is 1900-01-01,
+/// with Excel's phantom 29 February 1900).
+pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+fn not_a_spreadsheet() -> Error {
+    Error::invalid("file", "not_a_spreadsheet")
+}
+
+/// Reads every sheet of the file (a CSV file is one sheet named after the file).
+pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_a_spreadsheet());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::FileTooLarge {
+            bytes: meta.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path)?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let zip_or_ole =
+        bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") && !zip_or_ole {
+        return Ok(vec![read_csv(&bytes, &name)?]);
+    }
+    read_workbook(bytes)
+}
+
+fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
+    use calamine::{Data, Reader};
+    let mut workbook = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
+        Ok(w) => w,
+        Err(e) => {
+            let text = e.to_string().to_lowercase();
+            return Err(if text.contains("password") || text.contains("encrypt") {
+                Error::invalid("file", "password_protected")
+            } else {
+                not_a_spreadsheet()
+            });
+        }
+    };
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(|e| {
+            let text = e.to_string().to_lowercase();
+            if text.contains("password") || text.contains("encrypt") {
+                Error::invalid("file", "password_protected")
+            } else {
+                not_a_spreadsheet()
+            }
+        })?;
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        if range.height() + row0 as usize > MAX_ROWS {
+            return Err(Error::TooManyRows {
+                rows: (range.height() + row0 as usize) as u64,
+                limit: MAX_ROWS as u64,
+            });
+        }
+        let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); row0 as usize];
+        for row in range.rows() {
+            let mut cells = vec![Cell::Empty; col0 as usize];
+            cells.extend(row.iter().map(|data| match data {
+                Data::Empty => Cell::Empty,
+                Data::String(s) => Cell::Text(s.clone()),
+                Data::Int(i) => Cell::Number(*i as f64),
+                Data::Float(f) => Cell::Number(*f),
+                Data::Bool(b) => Cell::Bool(*b),
+                Data::DateTime(dt) => match excel_serial_date(dt.as_f64()) {
+                    Some(d) if dt.is_datetime() => Cell::Date(d),
+                    _ => Cell::Number(dt.as_f64()),
+                },
+                Data::DateTimeIso(s) => {
+                    match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                        Ok(d) => Cell::Date(d),
+                        Err(_) => Cell::Text(s.clone()),
+                    }
+                }
+                Data::DurationIso(s) => Cell::Text(s.clone()),
+                Data::Error(e) => Cell::Error(format!("{e}")),
+            }));
+            rows.push(cells);
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+/// The text of a CSV file: UTF-8 (a byte-order mark taken off) or, when it is not
+/// valid UTF-8, Windows-1252 (what Excel writes for CSV in Spanish locales).
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    }
+}
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The delimiter that splits the first lines most consistently (outside quotes).
+pub fn detect_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let mut best = (b',', 0usize, 0usize);
+    for delim in DELIMITERS {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|line| {
+                let mut quoted = false;
+                line.bytes()
+                    .filter(|b| {
+                        if *b == b'"' {
+                            quoted = !quoted;
+                        }
+                        !quoted && *b == delim
+                    })
+                    .count()
+            })
+            .collect();
+        // The most common non-zero count, and on how many lines it occurs.
+        let mut tally: std::collections::BTreeMap<usize, usize> = Default::default();
+        for c in counts.iter().filter(|c| **c > 0) {
+            *tally.entry(*c).or_default() += 1;
+        }
+        if let Some((count, lines)) = tally.into_iter().max_by_key(|(c, n)| (*n, *c)) {
+            if (lines, count) > (best.1, best.2) {
+                best = (delim, lines, count);
+            }
+        }
+    }
+    best.0
+}
+
+/// The line where a quoted field opens and never closes, if one does.
+fn unclosed_quote(text: &str, delim: u8) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let (mut line, mut opened_at) = (1u64, 0u64);
+    let (mut quoted, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+            opened_at = line;
+        } else if b == b'\n' {
+            line += 1;
+            field_start = true;
+            i += 1;
+            continue;
+        }
+        field_start = !quoted && (b == delim || b == b'\n');
+        i += 1;
+    }
+    quoted.then_some(opened_at)
+}
+
+/// Reads CSV bytes into one sheet, every cell as text.
+pub fn read_csv(bytes: &[u8], name: &str) -> Result<Sheet> {
+    if bytes.contains(&0) {
+        return Err(not_a_spreadsheet());
+    }
+    let text = decode_text(bytes);
+    let delim = detect_delimiter(&text);
+    if let Some(line) = unclosed_quote(&text, delim) {
+        return Err(Error::CsvMalformed {
+            line,
+            detail: "unclosed_quote".into(),
+        });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // (byte offset, newlines before it)
+    let mut counted = (0usize, 0usize);
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::CsvMalformed {
+            line: e.position().map(|p| p.line()).unwrap_or(0),
+            detail: e.to_string(),
+        })?;
+        // The record's line: its position may be that of blank lines the reader skipped.
+        let line = match record.position() {
+            Some(p) => {
+                let bytes = text.as_bytes();
+                let mut b = (p.byte() as usize).min(bytes.len());
+                while b < bytes.len() && matches!(bytes[b], b'\n' | b'\r') {
+                    b += 1;
+                }
+                // Counted from the previous record on: one pass over the file.
+                let from = counted.0.min(b);
+                counted.1 += bytes[from..b].iter().filter(|c| **c == b'\n').count();
+                counted.0 = b;
+                1 + counted.1
+            }
+            None => rows.len() + 1,
+        };
+        // Keep row numbers the file's lines (a quoted field may span lines).
+        while rows.len() + 1 < line {
+            rows.push(Vec::new());
+        }
+        rows.push(record.iter().map(|s| Cell::Text(s.to_string())).collect());
+        if rows.len() > MAX_ROWS {
+            return Err(Error::TooManyRows {
+                rows: rows.len() as u64,
+                limit: MAX_ROWS as u64,
+            });
+        }
+    }
+    Ok(Sheet {
+        name: name.to_string(),
+        rows,
+    })
+}

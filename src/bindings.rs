@@ -182,7 +182,7 @@ fn exponents_json() -> serde_json::Value {
 }
 
 fn types() -> String {
-    declarations!(
+    let mut out = declarations!(
         crate::error::ErrorCode,
         crate::error::RuleBreak,
         crate::format::Lang,
@@ -259,7 +259,20 @@ fn types() -> String {
         crate::exchange::peers::Peers,
         crate::exchange::cdp::ImportWarning,
         crate::exchange::cdp::CdpImportReport,
-    )
+        crate::import::MapTo,
+        crate::import::DateOrder,
+        crate::import::ColumnMap,
+        crate::import::RowProblem,
+        crate::import::Suggestion,
+        crate::import::Unmatched,
+        crate::import::CloseMatch,
+        crate::import::Preview,
+        crate::store::imports::ImportEntry,
+    );
+    // The import's maps are aliases (ts-rs derives no alias): declared by hand, by name.
+    out.push_str("\nexport type Mapping = { [key in string]: MapTo };\n");
+    out.push_str("\nexport type ValueMap = { [key in string]: { [key in string]: string } };\n");
+    out
 }
 
 /// Every enumeration the records, the reports and the screens use, with its words.

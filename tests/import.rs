@@ -36,6 +36,7 @@ fn request(lang: Lang) -> ImportRequest {
         kind: RecordKind::CostEntry,
         sheet: None,
         mapping: Mapping::new(),
+        values: Default::default(),
         lang,
         source: None,
         skip_duplicates: false,

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::format::Lang;
@@ -28,7 +29,7 @@ const HEADER_SEARCH_ROWS: usize = 30;
 
 /// How the user maps a field: a column (by its header), optionally with its format,
 /// or a constant value for every row.
-#[derive(Deserialize, Serialize, Debug, Clone, PartialEq)]
+#[derive(Deserialize, Serialize, TS, Debug, Clone, PartialEq)]
 #[serde(untagged)]
 pub enum MapTo {
     Column(String),
@@ -47,8 +48,13 @@ pub enum MapTo {
 /// out are matched by header words; `"ignore"` as a field's column leaves it out.
 pub type Mapping = BTreeMap<String, MapTo>;
 
+/// Names of the file the user matched to records by hand: field name → (text as
+/// written in the file → id of the record chosen). Such a text is resolved to that id
+/// before any matching by words.
+pub type ValueMap = BTreeMap<String, BTreeMap<String, String>>;
+
 /// The order of a date's day and month.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum DateOrder {
     Dmy,
@@ -62,6 +68,8 @@ pub struct ImportRequest {
     /// The sheet's name; the first sheet with a header when none.
     pub sheet: Option<String>,
     pub mapping: Mapping,
+    /// Texts of reference columns matched to records by the user.
+    pub values: ValueMap,
     pub lang: Lang,
     /// The file the sheets came from, so the import is recorded and the same file
     /// is not imported twice; none for sheets built in memory.
@@ -93,7 +101,7 @@ impl ImportSource {
 }
 
 /// How one field is read.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
 pub struct ColumnMap {
     pub field: String,
     pub field_label: String,
@@ -111,7 +119,7 @@ pub struct ColumnMap {
 }
 
 /// A row that cannot be read, or a cell that was not what its column says.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
 pub struct RowProblem {
     /// The file's row number (1 is the first line).
     pub row: usize,
@@ -124,21 +132,54 @@ pub struct RowProblem {
 }
 
 /// A name of the file that no record of the database matched.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
 pub struct Unmatched {
     pub field: String,
     pub kind: RecordKind,
     pub value: String,
     pub rows: Vec<usize>,
+    /// The closest live records of the kind, closest first (at most 5), to pick from.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A record offered for a name of the file.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub id: String,
+    /// The record's label, as lists name it.
+    pub label: String,
+}
+
+/// A name of the file that matched no record exactly but one record by close
+/// spelling ("Mercociudad" for Mercociudades): resolved to it, and shown so that
+/// nothing is matched silently.
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
+pub struct CloseMatch {
+    pub field: String,
+    pub kind: RecordKind,
+    pub value: String,
+    pub id: String,
+    pub label: String,
+    pub rows: Vec<usize>,
 }
 
 /// What an import would do, or did.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, TS, Debug, Clone)]
 pub struct Preview {
     pub kind: RecordKind,
     pub sheet: String,
     pub sheets: Vec<String>,
     pub header_row: usize,
+    /// Every header of the header row, in column order (`""` for an empty one), so
+    /// a column's index in `columns` is its place here.
+    pub headers: Vec<String>,
+    /// The mapping in effect, field → column or constant: the request's, then a
+    /// saved one, then header words. Sent back with one entry changed, it maps the
+    /// same way but for that entry.
+    pub mapping: Mapping,
+    /// True when a mapping saved by an earlier import of a sheet with the same
+    /// headers was used.
+    pub saved_mapping: bool,
     /// Rows above the header (a title block).
     pub title_rows: Vec<usize>,
     pub blank_rows: Vec<usize>,
@@ -149,9 +190,12 @@ pub struct Preview {
     pub data_rows: usize,
     pub records_ok: usize,
     /// The first rows as they will be stored.
+    #[ts(type = "Array<Record<string, unknown>>")]
     pub records: Vec<Value>,
     pub problems: Vec<RowProblem>,
     pub unmatched: Vec<Unmatched>,
+    /// Names resolved by close spelling, for the user to confirm or change.
+    pub close_matches: Vec<CloseMatch>,
     /// The ids written (an import that was applied).
     pub imported_ids: Vec<String>,
     pub applied: bool,
@@ -456,6 +500,8 @@ fn read_enum(text: &str, values: &[crate::model::EnumWord]) -> Option<&'static s
 /// The live records a reference may name, by the folded words that name them.
 struct RefIndex {
     by_word: HashMap<(RecordKind, String), Vec<String>>,
+    /// (kind, id) → label of every live record indexed.
+    labels: HashMap<(RecordKind, String), String>,
     /// membership id → (city id, network id)
     memberships: HashMap<String, (String, String)>,
     /// network words → network ids
@@ -467,6 +513,7 @@ impl RefIndex {
     fn build(store: &Store, kinds: &[RecordKind]) -> Result<RefIndex> {
         let mut index = RefIndex {
             by_word: HashMap::new(),
+            labels: HashMap::new(),
             memberships: HashMap::new(),
             networks: HashMap::new(),
             cities: Vec::new(),
@@ -541,9 +588,16 @@ impl RefIndex {
                 if let Some(label) = labels.get(id) {
                     add(&mut index.by_word, kind, label, id);
                 }
+                let label = labels.get(id).cloned().unwrap_or_default();
+                index.labels.insert((kind, id.to_string()), label);
             }
         }
         Ok(index)
+    }
+
+    /// True when `id` is a live record of `kind`.
+    fn is_live(&self, kind: RecordKind, id: &str) -> bool {
+        self.labels.contains_key(&(kind, id.to_string()))
     }
 
     /// The one record of `kind` the text names; for a membership, the network it
@@ -841,7 +895,7 @@ pub fn run_with_progress(
     let desc = request.kind.desc();
     let fields = importable(desc);
     let lang = request.lang;
-    for name in request.mapping.keys() {
+    for name in request.mapping.keys().chain(request.values.keys()) {
         if desc.field(name).is_none() {
             return Err(Error::invalid_because(
                 "mapping",
@@ -965,10 +1019,23 @@ pub fn run_with_progress(
     };
     let mut plans: Vec<Plan> = Vec::new();
     let mut columns = Vec::new();
+    let mut effective = Mapping::new();
     for field in &fields {
         let Some((source, format)) = sources.remove(field.name) else {
             continue;
         };
+        let map_to = match (&source, &format) {
+            (Source::Constant(v), _) if v.is_empty() => MapTo::Column("ignore".into()),
+            (Source::Constant(v), _) => MapTo::Constant { value: v.clone() },
+            (Source::Column(c), None) => {
+                MapTo::Column(headers.get(*c).cloned().unwrap_or_default())
+            }
+            (Source::Column(c), Some(f)) => MapTo::ColumnWith {
+                column: headers.get(*c).cloned().unwrap_or_default(),
+                format: Some(f.clone()),
+            },
+        };
+        effective.insert(field.name.to_string(), map_to);
         let (given_number, given_order) =
             format.as_deref().map(parse_format).unwrap_or((None, None));
         let texts: Vec<String> = match &source {
@@ -1056,6 +1123,9 @@ pub fn run_with_progress(
         sheet: sheet.name.clone(),
         sheets: sheets.iter().map(|s| s.name.clone()).collect(),
         header_row: header_index + 1,
+        headers: headers.clone(),
+        mapping: effective,
+        saved_mapping: false,
         title_rows: (0..header_index)
             .filter(|i| !row_is_blank(&sheet.rows[*i]))
             .map(|i| i + 1)
@@ -1069,6 +1139,7 @@ pub fn run_with_progress(
         records: Vec::new(),
         problems: Vec::new(),
         unmatched: Vec::new(),
+        close_matches: Vec::new(),
         imported_ids: Vec::new(),
         applied: false,
         import_id: None,
@@ -1091,6 +1162,13 @@ pub fn run_with_progress(
         ));
     }
     let mut unmatched: BTreeMap<(String, String), (RecordKind, Vec<usize>)> = BTreeMap::new();
+    // The user's choices, by field and folded text (as the file's words are matched).
+    let chosen: HashMap<(&str, String), &String> = request
+        .values
+        .iter()
+        .filter_map(|(field, texts)| desc.field(field).map(|f| (f.name, texts)))
+        .flat_map(|(field, texts)| texts.iter().map(move |(t, id)| ((field, fold(t)), id)))
+        .collect();
 
     // Every row built and saved inside one transaction; a preview rolls it back.
     let mut outcome: Option<Preview> = None;
@@ -1201,6 +1279,15 @@ pub fn run_with_progress(
                             .get("city_id")
                             .and_then(Value::as_str)
                             .map(str::to_string);
+                        // The user's choice for this text first.
+                        if let Some(id) = chosen.get(&(plan.field.name, fold(&text))) {
+                            if refs.is_live(kind, id) {
+                                record.insert(plan.field.name.into(), Value::String((*id).clone()));
+                            } else {
+                                problems.push(problem(plan, "unknown_reference", (*id).clone()));
+                            }
+                            continue;
+                        }
                         match refs.resolve(kind, &text, city.as_deref()) {
                             Some(id) => {
                                 record.insert(plan.field.name.into(), Value::String(id));
@@ -1352,6 +1439,7 @@ pub fn run_with_progress(
                 kind,
                 value,
                 rows,
+                suggestions: Vec::new(),
             })
             .collect();
         preview.notes = notes(&preview, lang);

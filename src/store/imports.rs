@@ -4,13 +4,14 @@
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::kinds::RecordKind;
 use crate::store::{new_id, now_ms, Store};
 
 /// One import as recorded.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, TS, Debug, Clone, PartialEq)]
 pub struct ImportEntry {
     pub id: String,
     /// UTC milliseconds.

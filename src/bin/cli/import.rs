@@ -85,6 +85,7 @@ fn import_file(
         kind,
         sheet: args.sheet.clone(),
         mapping,
+        values: Default::default(),
         lang,
         source: Some(ImportSource::of(&args.sheet_file)?),
         skip_duplicates: args.skip_duplicates,

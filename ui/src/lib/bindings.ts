@@ -705,6 +705,134 @@ rows_skipped: number, memberships_added: number,
  */
 networks_added: Array<string>, metrics_added: number, metrics_updated: number, warnings: Array<ImportWarning>, };
 
+export type MapTo = string | { value: string, } | { column: string, 
+/**
+ * A number format code (`point_comma`…) or a date order (`dmy`, `mdy`).
+ */
+format: string | null, };
+
+export type DateOrder = "dmy" | "mdy";
+
+export type ColumnMap = { field: string, field_label: string, 
+/**
+ * The column's index (0 is A) and header; none for a constant.
+ */
+column: number | null, header: string | null, constant: string | null, 
+/**
+ * The number format the column is read in (numeric fields).
+ */
+number_format: NumberFormat | null, 
+/**
+ * True when the number format was detected from the column's values.
+ */
+format_detected: boolean, date_order: DateOrder | null, 
+/**
+ * True when a money column's currency comes from the marks in its cells.
+ */
+currency_from_cells: boolean, };
+
+export type RowProblem = { 
+/**
+ * The file's row number (1 is the first line).
+ */
+row: number, column: string | null, field: string | null, 
+/**
+ * A stable code (`required`, `unmatched`, `too_many_decimals`…).
+ */
+reason: string, detail: string, message: string, };
+
+export type Suggestion = { id: string, 
+/**
+ * The record's label, as lists name it.
+ */
+label: string, };
+
+export type Unmatched = { field: string, kind: RecordKind, value: string, rows: Array<number>, 
+/**
+ * The closest live records of the kind, closest first (at most 5), to pick from.
+ */
+suggestions: Array<Suggestion>, };
+
+export type CloseMatch = { field: string, kind: RecordKind, value: string, id: string, label: string, rows: Array<number>, };
+
+export type Preview = { kind: RecordKind, sheet: string, sheets: Array<string>, header_row: number, 
+/**
+ * Every header of the header row, in column order (`""` for an empty one), so
+ * a column's index in `columns` is its place here.
+ */
+headers: Array<string>, 
+/**
+ * The mapping in effect, field → column or constant: the request's, then a
+ * saved one, then header words. Sent back with one entry changed, it maps the
+ * same way but for that entry.
+ */
+mapping: { [key in string]: MapTo }, 
+/**
+ * True when a mapping saved by an earlier import of a sheet with the same
+ * headers was used.
+ */
+saved_mapping: boolean, 
+/**
+ * Rows above the header (a title block).
+ */
+title_rows: Array<number>, blank_rows: Array<number>, totals_row: number | null, columns: Array<ColumnMap>, 
+/**
+ * Headers no field reads.
+ */
+ignored_columns: Array<string>, data_rows: number, records_ok: number, 
+/**
+ * The first rows as they will be stored.
+ */
+records: Array<Record<string, unknown>>, problems: Array<RowProblem>, unmatched: Array<Unmatched>, 
+/**
+ * Names resolved by close spelling, for the user to confirm or change.
+ */
+close_matches: Array<CloseMatch>, 
+/**
+ * The ids written (an import that was applied).
+ */
+imported_ids: Array<string>, applied: boolean, 
+/**
+ * The recorded import (`cabildo import-undo` takes it back).
+ */
+import_id: string | null, 
+/**
+ * The earlier import of the same file, sheet and kind that still stands: importing
+ * again adds nothing.
+ */
+already_imported: string | null, 
+/**
+ * Rows that look like a cost already in the database (same date, amount,
+ * currency and membership), for the user to keep or leave out.
+ */
+possible_duplicates: Array<number>, 
+/**
+ * Of those, the rows left out (`skip_duplicates`).
+ */
+duplicates_left_out: number, 
+/**
+ * What the preview says about the sheet, in the user's language.
+ */
+notes: Array<string>, };
+
+export type ImportEntry = { id: string, 
+/**
+ * UTC milliseconds.
+ */
+imported_at: number, office_id: string, office_name: string, 
+/**
+ * The file's name, without its folders.
+ */
+source_file: string, 
+/**
+ * SHA-256 of the file's bytes.
+ */
+fingerprint: string, sheet: string, kind: RecordKind, records: number, rows_left_out: number, record_ids: Array<string>, undone_at: number | null, };
+
+export type Mapping = { [key in string]: MapTo };
+
+export type ValueMap = { [key in string]: { [key in string]: string } };
+
 /** Cost categories recorded in hours (valued by role rates) rather than money. */
 export const TIME_CATEGORIES: readonly CostCategory[] = ['staff_time', 'officials_time'];
 

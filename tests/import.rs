@@ -861,3 +861,127 @@ fn a_long_sheet_reports_progress_and_a_cancel_writes_nothing() {
     assert!(matches!(stopped, Err(Error::Cancelled)));
     assert_eq!(costs(&store), before);
 }
+
+/// One cost a row, naming its network as `names` say.
+fn costs_naming(dir: &tempfile::TempDir, names: &[&str]) -> PathBuf {
+    let mut text = String::from("Fecha,Red,Concepto,Categoría,Importe,Moneda\n");
+    for (n, name) in names.iter().enumerate() {
+        text.push_str(&format!("0{}/03/2025,{name},Cuota,Cuotas,100,USD\n", n + 1));
+    }
+    write(dir, "redes.csv", text.as_bytes())
+}
+
+#[test]
+fn a_close_spelling_matches_its_one_network_and_is_listed_so_nothing_changes_silently() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, city, _c40, iclei) = office();
+    let merco = common::network_id(&store, "Mercociudades");
+    let merco = store
+        .insert(common::membership(&city, &merco))
+        .expect("membership")
+        .meta
+        .id;
+    let path = costs_naming(
+        &dir,
+        &["Mercociudad", "ICLEI Local Governments for Sustainabilty"],
+    );
+    let p = preview(&mut store, &path, &request(Lang::Es));
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.records[0]["membership_id"], Value::String(merco.clone()));
+    assert_eq!(p.records[1]["membership_id"], Value::String(iclei.clone()));
+    let close: Vec<(&str, &str, &[usize])> = p
+        .close_matches
+        .iter()
+        .map(|c| (c.value.as_str(), c.id.as_str(), c.rows.as_slice()))
+        .collect();
+    assert!(
+        close.contains(&("Mercociudad", merco.as_str(), &[2][..])),
+        "{close:?}"
+    );
+    assert!(
+        close.contains(&(
+            "ICLEI Local Governments for Sustainabilty",
+            iclei.as_str(),
+            &[3][..]
+        )),
+        "{close:?}"
+    );
+    assert!(p
+        .close_matches
+        .iter()
+        .all(|c| c.kind == RecordKind::Membership && !c.label.is_empty()));
+}
+
+#[test]
+fn an_unrelated_word_stays_unmatched_with_suggestions_and_a_chosen_value_wins() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, _city, c40, iclei) = office();
+    let path = costs_naming(&dir, &["Zanahoria", "C40"]);
+    let p = preview(&mut store, &path, &request(Lang::En));
+    assert_eq!(p.unmatched.len(), 1, "{:?}", p.unmatched);
+    let u = &p.unmatched[0];
+    assert_eq!(
+        (u.value.as_str(), u.rows.as_slice()),
+        ("Zanahoria", &[2][..])
+    );
+    assert!(!u.suggestions.is_empty() && u.suggestions.len() <= 5);
+    assert!(u.suggestions.iter().any(|s| s.id == c40));
+    assert!(p.close_matches.is_empty());
+    assert_eq!(p.problems.len(), 1);
+    assert_eq!(p.problems[0].reason, "unmatched");
+    // The user's choices: the unknown word is C40's membership, and "C40" itself is
+    // taken as ICLEI's (a chosen value wins over an exact match).
+    let mut req = request(Lang::En);
+    req.values.insert(
+        "membership_id".into(),
+        [
+            ("Zanahoria".to_string(), c40.clone()),
+            ("C40".to_string(), iclei.clone()),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let p = preview(&mut store, &path, &req);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert!(p.unmatched.is_empty());
+    assert_eq!(p.records[0]["membership_id"], Value::String(c40));
+    assert_eq!(p.records[1]["membership_id"], Value::String(iclei));
+    // A choice that names no live record of the kind is a row problem.
+    req.values.insert(
+        "membership_id".into(),
+        [("Zanahoria".to_string(), "no-such-id".to_string())]
+            .into_iter()
+            .collect(),
+    );
+    let p = preview(&mut store, &path, &req);
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert_eq!(p.problems[0].reason, "unknown_reference");
+    assert_eq!(p.problems[0].row, 2);
+}
+
+#[test]
+fn the_preview_gives_every_header_and_the_mapping_in_effect() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, ..) = office();
+    let path = costs_naming(&dir, &["C40"]);
+    let mut req = request(Lang::Es);
+    req.mapping
+        .insert("description".into(), MapTo::Column("ignore".into()));
+    let p = preview(&mut store, &path, &req);
+    assert_eq!(
+        p.headers,
+        ["Fecha", "Red", "Concepto", "Categoría", "Importe", "Moneda"]
+    );
+    assert_eq!(p.mapping["membership_id"], MapTo::Column("Red".into()));
+    assert_eq!(p.mapping["amount_minor"], MapTo::Column("Importe".into()));
+    assert_eq!(p.mapping["description"], MapTo::Column("ignore".into()));
+    assert!(!p.saved_mapping);
+    // Sent back as it is, it maps the same way.
+    let mut again = request(Lang::Es);
+    again.mapping = p.mapping.clone();
+    let q = preview(&mut store, &path, &again);
+    assert_eq!(q.mapping, p.mapping);
+    for key in ["membership_id", "amount_minor", "spent_on", "category"] {
+        assert_eq!(q.records[0][key], p.records[0][key]);
+    }
+}

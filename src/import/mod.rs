@@ -502,6 +502,8 @@ struct RefIndex {
     by_word: HashMap<(RecordKind, String), Vec<String>>,
     /// (kind, id) → label of every live record indexed.
     labels: HashMap<(RecordKind, String), String>,
+    /// kind → (id, the folded words that name it), for close spelling and suggestions.
+    spellings: HashMap<RecordKind, Vec<(String, Vec<String>)>>,
     /// membership id → (city id, network id)
     memberships: HashMap<String, (String, String)>,
     /// network words → network ids
@@ -514,6 +516,7 @@ impl RefIndex {
         let mut index = RefIndex {
             by_word: HashMap::new(),
             labels: HashMap::new(),
+            spellings: HashMap::new(),
             memberships: HashMap::new(),
             networks: HashMap::new(),
             cities: Vec::new(),
@@ -589,6 +592,28 @@ impl RefIndex {
                     add(&mut index.by_word, kind, label, id);
                 }
                 let label = labels.get(id).cloned().unwrap_or_default();
+                let mut words: Vec<String> = vec![fold(&label)];
+                let own: &[&str] = match kind {
+                    RecordKind::Network => &["acronym", "name"],
+                    RecordKind::City => &["name"],
+                    _ => &[],
+                };
+                words.extend(own.iter().filter_map(|k| record[*k].as_str()).map(fold));
+                if kind == RecordKind::Membership {
+                    // A membership is named by its network.
+                    let network = record["network_id"].as_str().unwrap_or_default();
+                    if let Some(list) = index.spellings.get(&RecordKind::Network) {
+                        if let Some((_, w)) = list.iter().find(|(i, _)| i == network) {
+                            words.extend(w.iter().cloned());
+                        }
+                    }
+                }
+                words.retain(|w| !w.is_empty());
+                index
+                    .spellings
+                    .entry(kind)
+                    .or_default()
+                    .push((id.to_string(), words));
                 index.labels.insert((kind, id.to_string()), label);
             }
         }
@@ -600,9 +625,117 @@ impl RefIndex {
         self.labels.contains_key(&(kind, id.to_string()))
     }
 
+    /// The records of `kind` by how close their words are to `word`, closest first.
+    fn by_closeness(&self, kind: RecordKind, word: &str) -> Vec<(f64, &String)> {
+        let mut scored: Vec<(f64, &String)> = self
+            .spellings
+            .get(&kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|(id, words)| {
+                let best = words
+                    .iter()
+                    .map(|w| spelling_likeness(word, w))
+                    .fold(0.0, f64::max);
+                (best, id)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored
+    }
+
+    /// The one record of `kind` spelled closely like `word`, when exactly one is.
+    fn close_one(&self, kind: RecordKind, word: &str) -> Option<String> {
+        if word.chars().count() < MIN_CLOSE_CHARS {
+            return None;
+        }
+        let close: Vec<&String> = self
+            .by_closeness(kind, word)
+            .into_iter()
+            .take_while(|(score, _)| *score >= CLOSE_SPELLING)
+            .map(|(_, id)| id)
+            .collect();
+        match close.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => None,
+        }
+    }
+
+    /// Up to five records of `kind` closest to `text`, for the user to pick from; for
+    /// a membership, those of `city` when it has any.
+    fn suggest(&self, kind: RecordKind, text: &str, city: Option<&str>) -> Vec<Suggestion> {
+        let in_city = |id: &String| {
+            kind != RecordKind::Membership
+                || city.is_none_or(|c| self.memberships.get(id).is_some_and(|(mc, _)| mc == c))
+        };
+        let scored = self.by_closeness(kind, &fold(text));
+        let mut picked: Vec<&String> = scored
+            .iter()
+            .map(|(_, id)| *id)
+            .filter(|id| in_city(id))
+            .take(5)
+            .collect();
+        if picked.is_empty() {
+            picked = scored.iter().map(|(_, id)| *id).take(5).collect();
+        }
+        picked
+            .into_iter()
+            .map(|id| Suggestion {
+                id: id.clone(),
+                label: self.label(kind, id),
+            })
+            .collect()
+    }
+
+    fn label(&self, kind: RecordKind, id: &str) -> String {
+        self.labels
+            .get(&(kind, id.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The record the text names exactly, else the one it names by close spelling
+    /// (networks, cities, memberships by their network).
+    fn resolve(&self, kind: RecordKind, text: &str, city: Option<&str>) -> Resolved {
+        if let Some(id) = self.resolve_exact(kind, text, city) {
+            return Resolved::Exact(id);
+        }
+        let close = match kind {
+            RecordKind::Network | RecordKind::City => self.close_one(kind, &fold(text)),
+            RecordKind::Membership => {
+                let network_word = text.split('·').next().map(fold).unwrap_or_default();
+                self.close_one(RecordKind::Network, &network_word)
+                    .and_then(|n| self.membership_in(city, &[n]))
+            }
+            _ => None,
+        };
+        close.map_or(Resolved::None, Resolved::Close)
+    }
+
+    /// The one membership of `networks` held by `city` (or the only city).
+    fn membership_in(&self, city: Option<&str>, networks: &[String]) -> Option<String> {
+        let city = city
+            .map(str::to_string)
+            .or_else(|| match self.cities.as_slice() {
+                [only] => Some(only.clone()),
+                _ => None,
+            })?;
+        let hits: Vec<&String> = self
+            .memberships
+            .iter()
+            .filter(|(_, (c, n))| *c == city && networks.contains(n))
+            .map(|(id, _)| id)
+            .collect();
+        match hits.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => None,
+        }
+    }
+
     /// The one record of `kind` the text names; for a membership, the network it
     /// names (by acronym or name) held by `city` (or the only city).
-    fn resolve(&self, kind: RecordKind, text: &str, city: Option<&str>) -> Option<String> {
+    fn resolve_exact(&self, kind: RecordKind, text: &str, city: Option<&str>) -> Option<String> {
         let word = fold(text);
         if let Some(ids) = self.by_word.get(&(kind, word.clone())) {
             if ids.len() == 1 {
@@ -613,21 +746,7 @@ impl RefIndex {
             // "C40 · Ciudad" or just "C40".
             let network_word = text.split('·').next().map(fold).unwrap_or_default();
             let networks = self.networks.get(&network_word)?;
-            let city = city
-                .map(str::to_string)
-                .or_else(|| match self.cities.as_slice() {
-                    [only] => Some(only.clone()),
-                    _ => None,
-                })?;
-            let hits: Vec<&String> = self
-                .memberships
-                .iter()
-                .filter(|(_, (c, n))| *c == city && networks.contains(n))
-                .map(|(id, _)| id)
-                .collect();
-            if hits.len() == 1 {
-                return Some(hits[0].clone());
-            }
+            return self.membership_in(city, networks);
         }
         if kind == RecordKind::Network {
             // The catalog's label: "C40 — C40 Cities Climate Leadership Group".
@@ -643,6 +762,33 @@ impl RefIndex {
         None
     }
 }
+
+/// (kind, the first row's city, rows) of a text no record matched.
+type UnmatchedRows = (RecordKind, Option<String>, Vec<usize>);
+
+/// How a reference's text was resolved.
+#[derive(Clone)]
+enum Resolved {
+    Exact(String),
+    /// By close spelling: shown to the user.
+    Close(String),
+    None,
+}
+
+/// Likeness of two folded texts' spelling, 1.0 the same: Damerau-Levenshtein edits
+/// over the longer length (a transposed or missing letter is one edit).
+fn spelling_likeness(a: &str, b: &str) -> f64 {
+    strsim::normalized_damerau_levenshtein(a, b)
+}
+
+/// At least this likeness is a close spelling: one edit in five letters
+/// ("Mercociudad" for "Mercociudades" is 0.85; "UCLG" and "UCCI" are 0.5).
+const CLOSE_SPELLING: f64 = 0.8;
+/// Shorter texts (acronyms) are matched exactly only: one letter makes another acronym.
+const MIN_CLOSE_CHARS: usize = 5;
+/// Unmatched names that get suggestions: a sheet of thousands of unknown names
+/// would otherwise compare each with every record.
+const SUGGESTED_NAMES: usize = 200;
 
 // ---- messages -----------------------------------------------------------------------
 
@@ -1161,7 +1307,10 @@ pub fn run_with_progress(
             id.clone(),
         ));
     }
-    let mut unmatched: BTreeMap<(String, String), (RecordKind, Vec<usize>)> = BTreeMap::new();
+    let mut unmatched: BTreeMap<(String, String), UnmatchedRows> = BTreeMap::new();
+    // (field, text) → (kind, id, rows)
+    let mut close: BTreeMap<(String, String), (RecordKind, String, Vec<usize>)> = BTreeMap::new();
+    let mut resolved: HashMap<(RecordKind, String, Option<String>), Resolved> = HashMap::new();
     // The user's choices, by field and folded text (as the file's words are matched).
     let chosen: HashMap<(&str, String), &String> = request
         .values
@@ -1288,15 +1437,33 @@ pub fn run_with_progress(
                             }
                             continue;
                         }
-                        match refs.resolve(kind, &text, city.as_deref()) {
-                            Some(id) => {
+                        // A sheet names the same few records over and over.
+                        let key = (kind, fold(&text), city.clone());
+                        let found = match resolved.get(&key) {
+                            Some(r) => r.clone(),
+                            None => {
+                                let r = refs.resolve(kind, &text, city.as_deref());
+                                resolved.insert(key, r.clone());
+                                r
+                            }
+                        };
+                        match found {
+                            Resolved::Exact(id) => {
                                 record.insert(plan.field.name.into(), Value::String(id));
                             }
-                            None => {
+                            Resolved::Close(id) => {
+                                close
+                                    .entry((plan.field.name.to_string(), text.clone()))
+                                    .or_insert((kind, id.clone(), Vec::new()))
+                                    .2
+                                    .push(row_number);
+                                record.insert(plan.field.name.into(), Value::String(id));
+                            }
+                            Resolved::None => {
                                 unmatched
                                     .entry((plan.field.name.to_string(), text.clone()))
-                                    .or_insert((kind, Vec::new()))
-                                    .1
+                                    .or_insert((kind, city.clone(), Vec::new()))
+                                    .2
                                     .push(row_number);
                                 problems.push(problem(plan, "unmatched", text));
                             }
@@ -1434,12 +1601,28 @@ pub fn run_with_progress(
         progress(data.len() as u64, data.len() as u64);
         preview.unmatched = std::mem::take(&mut unmatched)
             .into_iter()
-            .map(|((field, value), (kind, rows))| Unmatched {
+            .enumerate()
+            .map(|(n, ((field, value), (kind, city, rows)))| Unmatched {
+                suggestions: if n < SUGGESTED_NAMES {
+                    refs.suggest(kind, &value, city.as_deref())
+                } else {
+                    Vec::new()
+                },
                 field,
                 kind,
                 value,
                 rows,
-                suggestions: Vec::new(),
+            })
+            .collect();
+        preview.close_matches = std::mem::take(&mut close)
+            .into_iter()
+            .map(|((field, value), (kind, id, rows))| CloseMatch {
+                label: refs.label(kind, &id),
+                field,
+                kind,
+                value,
+                id,
+                rows,
             })
             .collect();
         preview.notes = notes(&preview, lang);

@@ -985,3 +985,64 @@ fn the_preview_gives_every_header_and_the_mapping_in_effect() {
         assert_eq!(q.records[0][key], p.records[0][key]);
     }
 }
+
+#[test]
+fn the_mapping_of_an_applied_import_is_saved_by_the_header_shape_and_maps_next_years_sheet() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, _city, c40, iclei) = office();
+    let header = "Fecha,Afiliación,Glosa,Categoría,Pagado,Moneda\n";
+    let first = write(
+        &dir,
+        "2025.csv",
+        format!("{header}03/03/2025,C40,Cuota,Cuotas,100,USD\n").as_bytes(),
+    );
+    let second = write(
+        &dir,
+        "2026.csv",
+        format!(
+            "{header}04/03/2026,Iclei,Viaje,Viajes,250,EUR\n05/03/2026,C40,Cuota,Cuotas,90,USD\n"
+        )
+        .as_bytes(),
+    );
+    // Without a mapping the three unknown headers are not read.
+    let p = preview(&mut store, &second, &request(Lang::Es));
+    assert!(!p.saved_mapping);
+    assert!(!p.mapping.contains_key("membership_id"));
+    let mut req = request(Lang::Es);
+    for (field, column) in [
+        ("membership_id", "Afiliación"),
+        ("description", "Glosa"),
+        ("amount_minor", "Pagado"),
+    ] {
+        req.mapping
+            .insert(field.into(), MapTo::Column(column.into()));
+    }
+    req.source = Some(import::ImportSource::of(&first).expect("source"));
+    let sheets = import::read_sheets(&first).expect("read");
+    let done = import::run(&mut store, &sheets, &req, true, false).expect("import");
+    assert!(
+        done.applied && done.problems.is_empty(),
+        "{:?}",
+        done.problems
+    );
+    // Next year's file, same headers, other rows: it maps itself.
+    let p = preview(&mut store, &second, &request(Lang::Es));
+    assert!(p.saved_mapping);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert!(p.ignored_columns.is_empty(), "{:?}", p.ignored_columns);
+    assert_eq!(p.records[0]["membership_id"], Value::String(iclei));
+    assert_eq!(p.records[0]["amount_minor"], 25_000);
+    assert_eq!(p.records[0]["description"], "Viaje");
+    assert_eq!(p.records[1]["membership_id"], Value::String(c40));
+    // A request entry overrides the saved one.
+    let mut req = request(Lang::Es);
+    req.mapping
+        .insert("description".into(), MapTo::Column("ignore".into()));
+    let p = preview(&mut store, &second, &req);
+    assert!(p.saved_mapping);
+    assert_eq!(p.records[0]["description"], Value::Null);
+    assert_eq!(
+        p.mapping["membership_id"],
+        MapTo::Column("Afiliación".into())
+    );
+}

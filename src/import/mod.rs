@@ -1081,10 +1081,28 @@ pub fn run_with_progress(
     let headers = row_headers(&sheet.rows[header_index]);
     let column_of = |name: &str| headers.iter().position(|h| fold(h) == fold(name));
 
+    // A mapping saved by an earlier import of a sheet of this shape, under the request's.
+    let shape = header_shape(request.kind, &headers);
+    let (saved_map, saved_values) = saved_mapping(store, &shape)?;
+    let mut mapping: Mapping = saved_map
+        .into_iter()
+        .filter(|(name, map)| {
+            desc.field(name).is_some()
+                && match map {
+                    MapTo::Column(c) | MapTo::ColumnWith { column: c, .. } => {
+                        fold(c) == "ignore" || column_of(c).is_some()
+                    }
+                    MapTo::Constant { .. } => true,
+                }
+        })
+        .collect();
+    let saved_used = !mapping.is_empty();
+    mapping.extend(request.mapping.clone());
+
     // Fields to columns: the user's mapping first, then the best header words.
     let mut sources: BTreeMap<&str, (Source, Option<String>)> = BTreeMap::new();
     let mut taken: Vec<usize> = Vec::new();
-    for (name, map) in &request.mapping {
+    for (name, map) in &mapping {
         let field = desc.field(name).map(|f| f.name).unwrap_or_default();
         match map {
             MapTo::Constant { value } => {
@@ -1271,7 +1289,7 @@ pub fn run_with_progress(
         header_row: header_index + 1,
         headers: headers.clone(),
         mapping: effective,
-        saved_mapping: false,
+        saved_mapping: saved_used,
         title_rows: (0..header_index)
             .filter(|i| !row_is_blank(&sheet.rows[*i]))
             .map(|i| i + 1)
@@ -1312,8 +1330,26 @@ pub fn run_with_progress(
     let mut close: BTreeMap<(String, String), (RecordKind, String, Vec<usize>)> = BTreeMap::new();
     let mut resolved: HashMap<(RecordKind, String, Option<String>), Resolved> = HashMap::new();
     // The user's choices, by field and folded text (as the file's words are matched).
-    let chosen: HashMap<(&str, String), &String> = request
-        .values
+    // Saved choices whose record is gone are forgotten; the request's win.
+    let mut values = ValueMap::new();
+    for (field, texts) in saved_values {
+        let Some(FieldType::Ref(kind)) = desc.field(&field).map(|f| f.ty) else {
+            continue;
+        };
+        let live: BTreeMap<String, String> = texts
+            .into_iter()
+            .filter(|(_, id)| refs.is_live(kind, id))
+            .collect();
+        values.insert(field, live);
+    }
+    for (field, texts) in &request.values {
+        values
+            .entry(field.clone())
+            .or_default()
+            .extend(texts.clone());
+    }
+    values.retain(|_, texts| !texts.is_empty());
+    let chosen: HashMap<(&str, String), &String> = values
         .iter()
         .filter_map(|(field, texts)| desc.field(field).map(|f| (f.name, texts)))
         .flat_map(|(field, texts)| texts.iter().map(move |(t, id)| ((field, fold(t)), id)))
@@ -1640,6 +1676,14 @@ pub fn run_with_progress(
                     &preview.imported_ids,
                     rows_left_out.len(),
                 )?);
+                // Next year's workbook of the same shape maps itself.
+                store.save_import_mapping(
+                    &shape,
+                    request.kind,
+                    &headers,
+                    &serde_json::to_string(&preview.mapping)?,
+                    &serde_json::to_string(&values)?,
+                )?;
             }
             outcome = Some(preview.clone());
             return Ok(());
@@ -1668,6 +1712,26 @@ pub fn run_with_progress(
         Ok(()) | Err(Error::Cancelled) => outcome.ok_or(Error::Cancelled),
         Err(e) => Err(e),
     }
+}
+
+/// The shape of a header: the kind and its folded headers in order, hashed.
+fn header_shape(kind: RecordKind, headers: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let digest = Sha256::digest(format!("{}\u{1e}{}", kind.as_str(), folded.join("\u{1f}")));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The mapping and values saved for a shape; none when there are none or they no
+/// longer read (a file written by another build).
+fn saved_mapping(store: &Store, shape: &str) -> Result<(Mapping, ValueMap)> {
+    let Some((mapping, values)) = store.import_mapping(shape)? else {
+        return Ok(Default::default());
+    };
+    Ok((
+        serde_json::from_str(&mapping).unwrap_or_default(),
+        serde_json::from_str(&values).unwrap_or_default(),
+    ))
 }
 
 /// What makes two costs look the same: date, amount, currency, membership.

@@ -178,4 +178,41 @@ impl Store {
             Ok(trashed)
         })
     }
+
+    /// Saves the mapping (and the values chosen) of a sheet of this header shape, as
+    /// JSON, replacing an earlier one.
+    pub fn save_import_mapping(
+        &mut self,
+        shape: &str,
+        kind: RecordKind,
+        headers: &[String],
+        mapping_json: &str,
+        values_json: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO import_mapping (shape, kind, headers_json, mapping_json, values_json, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                shape,
+                kind.as_str(),
+                serde_json::to_string(headers)?,
+                mapping_json,
+                values_json,
+                now_ms()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The mapping and values (JSON) saved for a header shape.
+    pub fn import_mapping(&self, shape: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mapping_json, values_json FROM import_mapping WHERE shape = ?1",
+                [shape],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
 }

@@ -44,11 +44,12 @@ fn migrations() -> rusqlite_migration::Migrations<'static> {
         M::up(include_str!("schema/002_exchange.sql")),
         M::up(include_str!("schema/003_trust.sql")),
         M::up(include_str!("schema/004_import.sql")),
+        M::up(include_str!("schema/005_import_mapping.sql")),
     ])
 }
 
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub use crate::records::{Lookup, Record};
 

@@ -1046,3 +1046,91 @@ fn the_mapping_of_an_applied_import_is_saved_by_the_header_shape_and_maps_next_y
         MapTo::Column("Afiliación".into())
     );
 }
+
+#[test]
+fn every_kinds_template_has_drop_downs_and_imports_back_with_no_mapping() {
+    let dir = tempfile::tempdir().expect("dir");
+    let anchor = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
+    let mut store = cabildo::demo::create(&dir.path().join("demo.cabildo"), anchor).expect("demo");
+    let list = |store: &Store, kind: RecordKind| match store.list_json(kind, None).expect("list") {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
+    };
+    // References that agree: one membership, its city, that city's project and outcome.
+    let membership = list(&store, RecordKind::Membership)[0].clone();
+    let city = membership["city_id"].as_str().expect("city").to_string();
+    let of_city = |kind| {
+        list(&store, kind)
+            .into_iter()
+            .find(|r| r["city_id"] == city.as_str())
+            .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let refs = [
+        (RecordKind::City, city.clone()),
+        (
+            RecordKind::Network,
+            membership["network_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        (
+            RecordKind::Membership,
+            membership["id"].as_str().unwrap_or_default().to_string(),
+        ),
+        (RecordKind::Project, of_city(RecordKind::Project)),
+        (RecordKind::Outcome, of_city(RecordKind::Outcome)),
+    ];
+    for kind in RecordKind::ALL.iter().copied() {
+        for lang in [Lang::Es, Lang::En] {
+            let path = dir.path().join(format!("{}-{lang:?}.xlsx", kind.as_str()));
+            import::write_template(kind, lang, &path).expect("template");
+            let bytes = std::fs::read(&path).expect("read");
+            let mut sheets = import::read_sheets(&path).expect("sheets");
+            let headers: Vec<String> = sheets[0].rows[0].iter().map(|c| c.text()).collect();
+            for (col, field) in kind.desc().fields.iter().enumerate() {
+                if let cabildo::kinds::FieldType::Ref(target) = field.ty {
+                    let id = refs
+                        .iter()
+                        .find(|(k, _)| *k == target)
+                        .map(|(_, id)| id.clone());
+                    if let Some(id) = id {
+                        sheets[0].rows[1][col] = import::Cell::Text(id);
+                    }
+                }
+            }
+            let mut req = request(lang);
+            req.kind = kind;
+            let p = import::run(&mut store, &sheets, &req, false, false).expect("preview");
+            assert!(
+                p.ignored_columns.is_empty(),
+                "{kind:?} {lang:?}: {:?}",
+                p.ignored_columns
+            );
+            assert_eq!(p.columns.len(), headers.len(), "{kind:?} {lang:?}");
+            assert!(p.problems.is_empty(), "{kind:?} {lang:?}: {:?}", p.problems);
+            assert_eq!(p.records_ok, 1, "{kind:?}");
+            let has_list = kind.desc().fields.iter().any(|f| {
+                matches!(
+                    f.ty,
+                    cabildo::kinds::FieldType::Enum { .. } | cabildo::kinds::FieldType::Bool
+                )
+            });
+            assert_eq!(sheets.len(), 2, "{kind:?}: the data sheet and its lists");
+            // The drop-downs, in the data sheet's XML, over rows 2 to 5000.
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+            let mut xml = String::new();
+            std::io::Read::read_to_string(
+                &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1"),
+                &mut xml,
+            )
+            .expect("xml");
+            assert_eq!(xml.contains("<dataValidation "), has_list, "{kind:?}");
+            if has_list {
+                assert!(xml.contains("type=\"list\""), "{kind:?}");
+                assert!(xml.contains("5000\""), "{kind:?}");
+            }
+        }
+    }
+}

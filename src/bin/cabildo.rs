@@ -118,6 +118,15 @@ enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Write an Excel template of a kind's columns (headers the import reads, one
+    /// sample row, drop-down lists), to fill and import back with no mapping.
+    Template {
+        out: PathBuf,
+        #[arg(long, default_value = "cost_entry")]
+        kind: String,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
     /// The imports recorded in FILE, newest first.
     Imports {
         file: PathBuf,
@@ -323,6 +332,7 @@ fn run(command: Command) -> Result<()> {
             lang,
         } => import_cli::undo(&file, &import_id, &lang)?,
         Command::Imports { file, json } => import_cli::list(&file, json)?,
+        Command::Template { out, kind, lang } => import_cli::template(&out, &kind, &lang)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();
             if check {

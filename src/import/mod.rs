@@ -6,6 +6,7 @@
 //! transaction that a preview rolls back and an import commits.
 
 pub mod sheet;
+pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,6 +22,7 @@ use crate::numbers::{self, NumberFormat};
 use crate::store::Store;
 
 pub use sheet::{read_sheets, Cell, Sheet};
+pub use template::write_template;
 
 /// Rows shown as they will be stored.
 pub const PREVIEW_ROWS: usize = 20;
@@ -939,6 +941,11 @@ const REASONS: &[(&str, &str, &str)] = &[
         "other_city",
         "Esa membresía es de otra ciudad",
         "That membership belongs to another city",
+    ),
+    (
+        "shares_over_100",
+        "Las atribuciones del resultado sumarían más de 100 %",
+        "The outcome's attributions would add up to more than 100 %",
     ),
 ];
 

@@ -43,21 +43,38 @@ pub struct ImportArgs {
     lang: String,
 }
 
-pub fn run(args: ImportArgs) -> Result<()> {
-    let lang =
-        Lang::parse(&args.lang).ok_or_else(|| Error::Argument("--lang must be es or en".into()))?;
-    let kind = RecordKind::ALL
+fn parse_kind(kind: &str) -> Result<RecordKind> {
+    RecordKind::ALL
         .iter()
         .copied()
-        .find(|k| k.as_str() == args.kind)
+        .find(|k| k.as_str() == kind)
         .ok_or_else(|| {
             let names: Vec<&str> = RecordKind::ALL.iter().map(|k| k.as_str()).collect();
             Error::Argument(format!(
-                "unknown kind {:?}; one of {}",
-                args.kind,
+                "unknown kind {kind:?}; one of {}",
                 names.join(", ")
             ))
-        })?;
+        })
+}
+
+/// Writes the Excel template of a kind.
+pub fn template(out: &Path, kind: &str, lang: &str) -> Result<()> {
+    let lang = parse_lang(lang)?;
+    let kind = parse_kind(kind)?;
+    import::write_template(kind, lang, out)
+        .map_err(|e| Error::Argument(import::error_message(&e, lang)))?;
+    println!(
+        "{}: {}",
+        lang.pick("Plantilla escrita", "Template written"),
+        out.display()
+    );
+    Ok(())
+}
+
+pub fn run(args: ImportArgs) -> Result<()> {
+    let lang =
+        Lang::parse(&args.lang).ok_or_else(|| Error::Argument("--lang must be es or en".into()))?;
+    let kind = parse_kind(&args.kind)?;
     let mapping: Mapping = match &args.mapping {
         Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?)?,
         None => Mapping::new(),

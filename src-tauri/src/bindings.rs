@@ -93,6 +93,7 @@ pub fn typescript() -> String {
         crate::exchange::Progress,
         crate::exchange::CsvExport,
         crate::exchange::CdpImportResult,
+        crate::import::ImportSpec,
     );
     body.push_str(
         "\n/** Every code a command's error carries: the core's, the shell's, or\n * `invalid.<rule>` for a data rule the core refused. */\nexport type CommandErrorCode = ErrorCode | ShellErrorCode | `invalid.${string}`;\n",

@@ -78,6 +78,11 @@ pub struct CommandError {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<cabildo::error::RuleBreak>>", optional)]
     pub problems: Vec<cabildo::error::RuleBreak>,
+    /// The error in the user's language, where the core words it itself (a
+    /// spreadsheet that cannot be imported); the UI shows it as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<String>,
 }
 
 impl CommandError {
@@ -92,6 +97,7 @@ impl CommandError {
             field: None,
             detail: None,
             problems: Vec::new(),
+            text: None,
         }
     }
 }
@@ -134,6 +140,7 @@ impl From<cabildo::Error> for CommandError {
             field: field.map(str::to_owned),
             detail: detail.map(str::to_owned),
             problems: err.rule_breaks().to_vec(),
+            text: None,
         }
     }
 }

@@ -101,7 +101,7 @@ pub struct CdpImportResult {
 }
 
 /// The path the user chose (`io` when the dialog gave none).
-fn chosen(path: &str) -> Result<PathBuf, CommandError> {
+pub(crate) fn chosen(path: &str) -> Result<PathBuf, CommandError> {
     if path.trim().is_empty() {
         return Err(CommandError::new(
             cabildo::ErrorCode::Io,

@@ -1,5 +1,5 @@
 // Sharing between offices (issue 5): import CDP's public list of cities
-// through the Share menu (the report), the Peers screen, the merge of a
+// through the Import menu (the report), the Peers screen, the merge of a
 // second office's file (preview with counts per kind, Cancel, Confirm, the
 // summary), in Spanish and English, and a file that is not a Cabildo
 // database refused with its translated error.
@@ -30,7 +30,8 @@ describe('Sharing between offices', () => {
     if (!fs.existsSync(cdpCsv)) this.skip();
     await openDemo();
     fs.copyFileSync(cdpCsv, incoming());
-    await shareItem('share-import-cdp');
+    await byTestId('import-menu').click();
+    await byTestId('share-import-cdp').click();
     await byTestId('cdp-report').waitForDisplayed({ timeout: 60000 });
     await expect(byTestId('share-dialog')).toHaveText(expect.stringContaining('Ciudades agregadas'));
     await screenshot('cdp-report-es');

@@ -36,6 +36,8 @@ export class AppError extends Error {
   readonly detail: string | null;
   /** For `record_rules`: the first few received records that break a rule. */
   readonly problems: RuleBreak[];
+  /** The core's own words for the error in the user's language (imports). */
+  readonly text: string | null;
 
   constructor(
     code: CommandErrorCode,
@@ -43,6 +45,7 @@ export class AppError extends Error {
     field: string | null = null,
     problems: RuleBreak[] = [],
     detail: string | null = null,
+    text: string | null = null,
   ) {
     super(message);
     this.name = 'AppError';
@@ -50,6 +53,7 @@ export class AppError extends Error {
     this.field = field;
     this.detail = detail;
     this.problems = problems;
+    this.text = text;
   }
 }
 
@@ -72,6 +76,7 @@ export function toAppError(reason: unknown): AppError {
       reason.field ?? null,
       reason.problems ?? [],
       reason.detail ?? null,
+      reason.text ?? null,
     );
   }
   // Tauri itself rejects with a string (unknown command, permission denied…).

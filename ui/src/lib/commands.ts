@@ -2,7 +2,7 @@
 // functions, by build.rs). Do not edit: run `CABILDO_WRITE_BINDINGS=1 cargo test -p cabildo-app --test bindings`.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, KindCount, Lang, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, RecordKind, RoiQuery, RuleBreak, TrashItem } from './bindings';
+import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RuleBreak, TrashItem } from './bindings';
 
 export type ShellErrorCode = "no_database" | "no_plan" | "shell" | "from_elsewhere" | "ipc";
 
@@ -30,7 +30,12 @@ detail?: string,
  * For `record_rules`: the received records refused, each with its rule, for
  * the UI to name in the user's language. Absent otherwise.
  */
-problems?: Array<RuleBreak>, };
+problems?: Array<RuleBreak>, 
+/**
+ * The error in the user's language, where the core words it itself (a
+ * spreadsheet that cannot be imported); the UI shows it as it is.
+ */
+text?: string, };
 
 export type AppInfo = { version: string, data_dir: string, };
 
@@ -69,6 +74,16 @@ export type Progress = { done: number, total: number, };
 export type CsvExport = { path: string, records: number, };
 
 export type CdpImportResult = { report: CdpImportReport, messages: Array<string>, };
+
+export type ImportSpec = { path: string, kind: RecordKind, 
+/**
+ * The sheet's name; the first with a header when none.
+ */
+sheet?: string, mapping: { [key in string]: MapTo }, values: { [key in string]: { [key in string]: string } }, 
+/**
+ * Leave out the rows that look like records already in the database.
+ */
+skip_duplicates: boolean, };
 
 /** Every code a command's error carries: the core's, the shell's, or
  * `invalid.<rule>` for a data rule the core refused. */
@@ -121,4 +136,11 @@ export interface Commands {
   conflicts_list: { args: { all: boolean }; result: Array<ConflictEntry> };
   conflict_restore: { args: { id: string }; result: null };
   conflict_dismiss: { args: { id: string }; result: null };
+  import_preview: { args: { spec: ImportSpec; lang: Lang; progress: Channel<Progress> }; result: Preview };
+  import_apply: { args: { spec: ImportSpec; skipErrors: boolean; lang: Lang; progress: Channel<Progress> }; result: Preview };
+  import_cancel: { args: Record<string, never>; result: null };
+  import_close: { args: Record<string, never>; result: null };
+  imports_list: { args: Record<string, never>; result: Array<ImportEntry> };
+  import_undo: { args: { importId: string; lang: Lang }; result: number };
+  import_template: { args: { kind: RecordKind; path: string; lang: Lang }; result: string };
 }

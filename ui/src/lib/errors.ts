@@ -27,7 +27,8 @@ export function errorCodeText(
   return translate(lang, 'error.generic', { message: message || code });
 }
 
-/** The text for an error a command returned. */
+/** The text for an error a command returned: the core's words when it gave them. */
 export function errorText(error: AppError, lang: Lang = language.current): string {
+  if (error.text) return error.text;
   return errorCodeText(error.code, lang, error.message, error.detail);
 }

@@ -42,7 +42,7 @@ function preview(over: Partial<Preview> = {}): Preview {
     already_imported: null,
     possible_duplicates: [],
     duplicates_left_out: 0,
-    notes: ['Se dejó fuera la fila de totales (9).'],
+    notes: ['Encabezados en la fila 3', 'Fila de totales omitida: fila 9'],
     headers: ['Fecha', 'Concepto', 'Importe', 'Notas'],
     mapping: { date: 'Fecha', amount_minor: 'Importe', description: 'Concepto' },
     saved_mapping: false,

@@ -326,6 +326,24 @@ fn windows_1252_csv_keeps_its_accents() {
 }
 
 #[test]
+fn a_text_file_without_an_extension_is_read_as_csv_and_a_zip_as_a_workbook() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = write(
+        &dir,
+        "export-finanzas",
+        "Fecha;Red;Categoría;Importe;Moneda\n15/01/2025;C40;Viajes;12.500,00;MXN\n".as_bytes(),
+    );
+    let (mut store, ..) = office();
+    let p = preview(&mut store, &path, &request(Lang::Es));
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.records_ok, 1);
+    // A zip without an extension is a workbook, and not a valid one.
+    let zip = write(&dir, "adjunto", b"PK\x03\x04\x00\x00\x00\x00");
+    let e = import::read_sheets(&zip).expect_err("a broken zip");
+    assert_eq!(e.code(), "invalid.not_a_spreadsheet");
+}
+
+#[test]
 fn a_broken_csv_quote_is_refused_with_its_line() {
     let dir = tempfile::tempdir().expect("dir");
     let text = "Fecha,Red,Monto\n2025-01-01,C40,10\n2025-01-02,\"C40,20\n2025-01-03,C40,30\n";

@@ -104,7 +104,9 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
         .unwrap_or_default();
     let zip_or_ole =
         bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    if matches!(ext.as_str(), "csv" | "tsv" | "txt") && !zip_or_ole {
+    // Every workbook format is a zip (xlsx, ods) or an OLE file (xls); a file with
+    // no extension that is neither is read as text, as finance systems export it.
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt" | "") && !zip_or_ole {
         return Ok(vec![read_csv(&bytes, &name)?]);
     }
     read_workbook(bytes)

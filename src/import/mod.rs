@@ -1336,6 +1336,8 @@ pub fn run_with_progress(
     // (field, text) → (kind, id, rows)
     let mut close: BTreeMap<(String, String), (RecordKind, String, Vec<usize>)> = BTreeMap::new();
     let mut resolved: HashMap<(RecordKind, String, Option<String>), Resolved> = HashMap::new();
+    // A column of a few words over many rows: each word read once.
+    let mut enum_words: HashMap<(&str, String), Option<&'static str>> = HashMap::new();
     // The user's choices, by field and folded text (as the file's words are matched).
     // Saved choices whose record is gone are forgotten; the request's win.
     let mut values = ValueMap::new();
@@ -1441,7 +1443,10 @@ pub fn run_with_progress(
                             None => problems.push(problem(plan, "not_a_bool", text)),
                         },
                     },
-                    FieldType::Enum { values, .. } => match read_enum(&text, values) {
+                    FieldType::Enum { values, .. } => match *enum_words
+                        .entry((plan.field.name, text.clone()))
+                        .or_insert_with(|| read_enum(&text, values))
+                    {
                         Some(code) => {
                             record.insert(plan.field.name.into(), Value::String(code.into()));
                         }

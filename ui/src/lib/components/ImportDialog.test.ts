@@ -124,7 +124,7 @@ describe('ImportDialog', () => {
     await fireEvent.click(screen.getByTestId('import-undo'));
     await screen.findByTestId('import-undone');
     expect(sent.map((s) => s.cmd)).toEqual(['import_apply', 'import_undo']);
-    expect(sent[1].args).toMatchObject({ importId: 'imp-1' });
+    expect(sent[1]?.args).toMatchObject({ importId: 'imp-1' });
   });
 
   it('shows the core words of an error as they are', async () => {

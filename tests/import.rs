@@ -1152,3 +1152,136 @@ fn every_kinds_template_has_drop_downs_and_imports_back_with_no_mapping() {
         }
     }
 }
+
+// ---- hostile workbooks: what would make the reader allocate without bound ----------
+
+/// The workbook at `path` with one of its parts rewritten (a file crafted by hand).
+fn tampered(path: &Path, part: &str, change: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("read");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("name").to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).expect("part");
+        if name == part {
+            text = change(String::from_utf8(text).expect("xml")).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&text).expect("write");
+    }
+    let bytes = out.finish().expect("finish").into_inner();
+    std::fs::write(path, bytes).expect("save");
+}
+
+#[test]
+fn a_workbook_whose_cells_would_span_terabytes_is_refused_not_allocated() {
+    let dir = tempfile::tempdir().expect("dir");
+    let far = dir.path().join("lejos.xlsx");
+    dues_workbook(&far);
+    // One cell at the last column, a million rows down: calamine would allocate
+    // every cell of the rectangle (half a terabyte).
+    tampered(&far, "xl/worksheets/sheet1.xml", |xml| {
+        xml.replace(
+            "</sheetData>",
+            r#"<row r="1000000"><c r="XFD1000000"><v>1</v></c></row></sheetData>"#,
+        )
+    });
+    let e = import::read_sheets(&far).expect_err("too many cells");
+    assert_eq!(e.code(), "invalid.workbook_too_large");
+    assert!(import::error_message(&e, Lang::Es).starts_with("El libro es demasiado grande"));
+
+    // A reference past Excel's limits would overflow the reader's arithmetic.
+    for reference in ["ZZZZZZZ2", "A99999999999", "A0"] {
+        let bad = dir.path().join("mal.xlsx");
+        dues_workbook(&bad);
+        tampered(&bad, "xl/worksheets/sheet1.xml", |xml| {
+            xml.replace(
+                "</sheetData>",
+                &format!(r#"<row r="9"><c r="{reference}"><v>1</v></c></row></sheetData>"#),
+            )
+        });
+        let e = import::read_sheets(&bad).expect_err(reference);
+        assert_eq!(e.code(), "invalid.not_a_spreadsheet", "{reference}");
+    }
+}
+
+#[test]
+fn a_shared_string_table_that_announces_a_trillion_strings_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("sst.xlsx");
+    dues_workbook(&path);
+    tampered(&path, "xl/sharedStrings.xml", |xml| {
+        let start = xml.find("uniqueCount=\"").expect("uniqueCount") + "uniqueCount=\"".len();
+        let end = start + xml[start..].find('"').expect("end");
+        format!("{}1000000000000{}", &xml[..start], &xml[end..])
+    });
+    let e = import::read_sheets(&path).expect_err("too many strings");
+    assert_eq!(e.code(), "invalid.workbook_too_large");
+
+    // One string of a megabyte, copied into every cell that names it.
+    let big = dir.path().join("grande.xlsx");
+    dues_workbook(&big);
+    tampered(&big, "xl/sharedStrings.xml", |xml| {
+        xml.replacen(
+            "<t>Fecha</t>",
+            &format!("<t>{}</t>", "x".repeat(1 << 20)),
+            1,
+        )
+    });
+    let e = import::read_sheets(&big).expect_err("a huge string");
+    assert_eq!(e.code(), "invalid.workbook_too_large");
+    // The untouched workbook still reads.
+    let fine = dir.path().join("bien.xlsx");
+    dues_workbook(&fine);
+    assert!(import::read_sheets(&fine).is_ok());
+}
+
+#[test]
+fn a_mac_workbook_counts_its_dates_from_1904() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("mac.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let day = Format::new().set_num_format("dd/mm/yyyy");
+    for (col, header) in ["Fecha", "Red", "Categoría", "Importe", "Moneda"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *header).expect("header");
+    }
+    // 44575 days after 1 January 1904 is 15 January 2026.
+    sheet
+        .write_number_with_format(1, 0, 44575.0, &day)
+        .expect("date");
+    sheet.write_string(1, 1, "C40").expect("cell");
+    sheet.write_string(1, 2, "Viajes").expect("cell");
+    sheet.write_number(1, 3, 100.0).expect("cell");
+    sheet.write_string(1, 4, "USD").expect("cell");
+    book.save(&path).expect("save");
+    tampered(&path, "xl/workbook.xml", |xml| {
+        xml.replace("<workbookPr ", r#"<workbookPr date1904="1" "#)
+    });
+    let sheets = import::read_sheets(&path).expect("read");
+    assert_eq!(
+        sheets[0].rows[1][0],
+        import::Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("day"))
+    );
+}
+
+#[test]
+fn a_utf8_csv_with_one_stray_byte_keeps_its_accents() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut bytes = "Membresía;Fecha;Categoría;Monto;Moneda;Descripción\nC40;2025-05-01;Viajes;10;EUR;Cuota año señal \u{2014} ".as_bytes().to_vec();
+    bytes.push(0xff);
+    bytes.extend_from_slice(b"\n");
+    let path = write(&dir, "mixto.csv", &bytes);
+    let (mut store, ..) = office();
+    let p = preview(&mut store, &path, &request(Lang::Es));
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    let description = p.records[0]["description"].as_str().expect("text");
+    assert!(description.starts_with("Cuota año señal"), "{description}");
+}

@@ -90,6 +90,14 @@ pub struct ImportSource {
 impl ImportSource {
     pub fn of(path: &std::path::Path) -> Result<ImportSource> {
         use sha2::{Digest, Sha256};
+        // The size first: a file too large to import is not read to be named.
+        let bytes = std::fs::metadata(path)?.len();
+        if bytes > sheet::MAX_FILE_BYTES {
+            return Err(Error::FileTooLarge {
+                bytes,
+                limit: sheet::MAX_FILE_BYTES,
+            });
+        }
         let bytes = std::fs::read(path)?;
         let digest = Sha256::digest(&bytes);
         Ok(ImportSource {
@@ -958,6 +966,10 @@ pub fn error_message(error: &Error, lang: Lang) -> String {
                 "El archivo no es una hoja de cálculo (.xlsx, .xls, .ods o .csv)",
                 "The file is not a spreadsheet (.xlsx, .xls, .ods or .csv)",
             ),
+            "workbook_too_large" => pick(
+                "El libro es demasiado grande para leerlo: una hoja abarca demasiadas celdas o el archivo descomprimido pasa de 1,5 GB",
+                "The workbook is too large to read: a sheet spans too many cells or the file unzipped exceeds 1.5 GB",
+            ),
             "password_protected" => pick(
                 "El libro está protegido con contraseña: quite la contraseña en Excel y vuelva a intentarlo",
                 "The workbook is password-protected: remove the password in Excel and try again",
@@ -1614,10 +1626,19 @@ pub fn run_with_progress(
                         }
                     }
                     Err(e) => {
-                        let (rule, detail) = rule_of(&e);
+                        let (rule, mut detail) = rule_of(&e);
                         let field = match &e {
                             Error::Invalid { field, .. } if !field.is_empty() => {
                                 Some(field.clone())
+                            }
+                            // A required field missing: named in the user's words.
+                            Error::Json(_) if rule == "required" => {
+                                let name = std::mem::take(&mut detail);
+                                detail = desc
+                                    .field(&name)
+                                    .map(|f| f.label(lang).to_string())
+                                    .unwrap_or_else(|| name.clone());
+                                Some(name)
                             }
                             _ => None,
                         };
@@ -1831,6 +1852,13 @@ fn rule_of(e: &Error) -> (&'static str, String) {
     match e {
         Error::Invalid { rule, detail, .. } => (rule, detail.clone()),
         Error::NotFound(d) => ("not_found", d.clone()),
+        // A required field the row leaves empty fails the record's reading before
+        // its rules run; it is the rule "required" all the same.
+        Error::Json(e) if e.to_string().starts_with("missing field `") => {
+            let text = e.to_string();
+            let field = text.split('`').nth(1).unwrap_or_default().to_string();
+            ("required", field)
+        }
         other => ("rejected", other.to_string()),
     }
 }

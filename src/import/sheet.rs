@@ -112,7 +112,221 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     read_workbook(bytes)
 }
 
+/// Most bytes an `.xlsx` may hold once unzipped (a 1,000,000-row sheet of costs is
+/// about 300 MB of XML).
+pub const MAX_UNZIPPED_BYTES: u64 = 1536 * 1024 * 1024;
+/// Most cells the rectangle a sheet spans may hold (rows × columns): the reader
+/// allocates every cell of it, so one cell far away would ask for terabytes.
+pub const MAX_CELLS: u64 = 40_000_000;
+/// Most shared strings a workbook may announce (the reader reserves room for them).
+const MAX_SHARED_STRINGS: u64 = 5_000_000;
+/// Longest shared string, in bytes of XML: each cell that names it gets a copy.
+const MAX_SHARED_STRING_BYTES: usize = 256 * 1024;
+/// Excel's own limits: XFD (16,384 columns) and 1,048,576 rows.
+const EXCEL_COLUMNS: u64 = 16_384;
+const EXCEL_ROWS: u64 = 1_048_576;
+
+fn workbook_too_large() -> Error {
+    Error::invalid("file", "workbook_too_large")
+}
+
+/// Reads an `.xlsx` without building it, and refuses what would make the reader
+/// allocate without bound or overflow: a cell reference past Excel's limits, a
+/// sheet spanning more than `MAX_CELLS`, a shared-string count or string beyond
+/// reason, more than `MAX_UNZIPPED_BYTES` unzipped. A workbook that is not a zip is
+/// left to the reader (`.xls`, `.ods` are bounded by it).
+fn check_xlsx(bytes: &[u8]) -> Result<()> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut budget = MAX_UNZIPPED_BYTES;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index(i) else {
+            return Err(not_a_spreadsheet());
+        };
+        let name = entry
+            .name()
+            .map_err(|_| not_a_spreadsheet())?
+            .to_ascii_lowercase();
+        let kind = if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            Scan::Sheet
+        } else if name == "xl/sharedstrings.xml" {
+            Scan::SharedStrings
+        } else {
+            continue;
+        };
+        let mut scanner = Scanner::new(kind);
+        let mut reader = entry.take(budget + 1);
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = reader.read(&mut chunk).map_err(|_| not_a_spreadsheet())?;
+            if n == 0 {
+                break;
+            }
+            if n as u64 > budget {
+                return Err(workbook_too_large());
+            }
+            budget -= n as u64;
+            for &b in &chunk[..n] {
+                scanner.feed(b)?;
+            }
+        }
+        scanner.finish()?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Scan {
+    Sheet,
+    SharedStrings,
+}
+
+/// A byte-at-a-time reader of the few attributes that size what calamine builds:
+/// ` r="B12"` of cells and rows, `uniqueCount="…"`/`count="…"` of the shared
+/// strings, and the length of each `<si>…</si>`.
+struct Scanner {
+    kind: Scan,
+    /// The last bytes seen, to recognise ` r="`, `count="`, `<si`, `</si>`.
+    tail: [u8; 8],
+    /// Inside an attribute value being read: which one, and its bytes.
+    value: Option<(Attr, Vec<u8>)>,
+    rows: (u64, u64),
+    cols: (u64, u64),
+    /// Bytes since the current `<si` began.
+    string_bytes: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Attr {
+    Reference,
+    Count,
+}
+
+impl Scanner {
+    fn new(kind: Scan) -> Scanner {
+        Scanner {
+            kind,
+            tail: [0; 8],
+            value: None,
+            rows: (u64::MAX, 0),
+            cols: (u64::MAX, 0),
+            string_bytes: None,
+        }
+    }
+
+    fn ends_with(&self, pattern: &[u8]) -> bool {
+        self.tail.ends_with(pattern)
+    }
+
+    fn feed(&mut self, b: u8) -> Result<()> {
+        if let Some((attr, value)) = &mut self.value {
+            if b == b'"' {
+                let (attr, value) = (*attr, std::mem::take(value));
+                self.value = None;
+                self.attribute(attr, &value)?;
+            } else if value.len() < 24 {
+                value.push(b);
+            } else {
+                return Err(not_a_spreadsheet());
+            }
+            return Ok(());
+        }
+        self.tail.rotate_left(1);
+        self.tail[7] = b;
+        match self.kind {
+            Scan::Sheet => {
+                if self.ends_with(b" r=\"") {
+                    self.value = Some((Attr::Reference, Vec::new()));
+                }
+            }
+            Scan::SharedStrings => {
+                if self.ends_with(b"Count=\"") || self.ends_with(b" count=\"") {
+                    self.value = Some((Attr::Count, Vec::new()));
+                }
+                if let Some(n) = &mut self.string_bytes {
+                    *n += 1;
+                    if *n > MAX_SHARED_STRING_BYTES {
+                        return Err(workbook_too_large());
+                    }
+                }
+                if self.ends_with(b"</si>") {
+                    self.string_bytes = None;
+                } else if self.ends_with(b"<si") {
+                    self.string_bytes = Some(0);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self, attr: Attr, value: &[u8]) -> Result<()> {
+        match attr {
+            Attr::Count => {
+                let n: u64 = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or_else(not_a_spreadsheet)?;
+                if n > MAX_SHARED_STRINGS {
+                    return Err(workbook_too_large());
+                }
+            }
+            Attr::Reference => {
+                let letters = value.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                let (col, row) = value.split_at(letters);
+                if letters > 3 || row.len() > 7 || !row.iter().all(u8::is_ascii_digit) {
+                    return Err(not_a_spreadsheet());
+                }
+                let row: u64 = std::str::from_utf8(row)
+                    .ok()
+                    .and_then(|r| r.parse().ok())
+                    .ok_or_else(not_a_spreadsheet)?;
+                if row == 0 || row > EXCEL_ROWS {
+                    return Err(not_a_spreadsheet());
+                }
+                self.rows = (self.rows.0.min(row), self.rows.1.max(row));
+                if letters > 0 {
+                    let col = col.iter().fold(0u64, |n, c| {
+                        n * 26 + u64::from(c.to_ascii_uppercase() - b'A' + 1)
+                    });
+                    if col > EXCEL_COLUMNS {
+                        return Err(not_a_spreadsheet());
+                    }
+                    self.cols = (self.cols.0.min(col), self.cols.1.max(col));
+                }
+                if row as usize > MAX_ROWS {
+                    return Err(Error::TooManyRows {
+                        rows: row,
+                        limit: MAX_ROWS as u64,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<()> {
+        if self.kind == Scan::Sheet && self.rows.1 > 0 && self.cols.1 > 0 {
+            let rows = self.rows.1 - self.rows.0.min(self.rows.1) + 1;
+            let cols = self.cols.1 - self.cols.0.min(self.cols.1) + 1;
+            if rows.saturating_mul(cols) > MAX_CELLS {
+                return Err(workbook_too_large());
+            }
+        }
+        Ok(())
+    }
+}
+
 fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
+    check_xlsx(&bytes)?;
+    // The reader is another crate's: a panic of it on a malformed file is that
+    // file's fault, said as such, never a crash of the app.
+    std::panic::catch_unwind(move || read_checked_workbook(bytes))
+        .unwrap_or_else(|_| Err(not_a_spreadsheet()))
+}
+
+fn read_checked_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
     use calamine::{Data, Reader};
     let mut workbook = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
         Ok(w) => w,
@@ -151,8 +365,11 @@ fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
                 Data::Int(i) => Cell::Number(*i as f64),
                 Data::Float(f) => Cell::Number(*f),
                 Data::Bool(b) => Cell::Bool(*b),
-                Data::DateTime(dt) => match excel_serial_date(dt.as_f64()) {
-                    Some(d) if dt.is_datetime() => Cell::Date(d),
+                // The reader knows the workbook's date system (1900, or Mac's 1904).
+                Data::DateTime(dt) => match dt.as_datetime() {
+                    Some(d) if dt.is_datetime() && excel_serial_date(dt.as_f64()).is_some() => {
+                        Cell::Date(d.date())
+                    }
                     _ => Cell::Number(dt.as_f64()),
                 },
                 Data::DateTimeIso(s) => {
@@ -177,7 +394,26 @@ pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        Err(_) => {
+            // A UTF-8 file with a stray byte stays UTF-8 (the byte shown as �, which
+            // the preview shows), rather than every accent of it read as Windows-1252
+            // ("aÃ±o"): UTF-8 when its well-formed accented letters outnumber the
+            // bytes that are not.
+            let lossy = String::from_utf8_lossy(bytes);
+            let bad = lossy
+                .chars()
+                .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+                .count();
+            let good = lossy
+                .chars()
+                .filter(|&c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER)
+                .count();
+            if good > bad {
+                lossy.into_owned()
+            } else {
+                encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()
+            }
+        }
     }
 }
 

@@ -1603,16 +1603,13 @@ pub fn run_with_progress(
                 }
                 // One insert, which fails whole: no savepoint per row (each one copied
                 // the pages it touched to a sub-journal file, a third of the time).
-                let saved = store.save_json(request.kind, Value::Object(record));
+                let shown = preview.records.len() < PREVIEW_ROWS;
+                let saved = store.save_json_id(request.kind, Value::Object(record), shown);
                 match saved {
-                    Ok(value) => {
+                    Ok((id, value)) => {
                         preview.records_ok += 1;
-                        if let Some(id) = value["id"].as_str() {
-                            preview.imported_ids.push(id.to_string());
-                        }
-                        if preview.records.len() < PREVIEW_ROWS {
-                            preview.records.push(value);
-                        }
+                        preview.imported_ids.push(id);
+                        preview.records.extend(value);
                     }
                     Err(e) => {
                         let (rule, detail) = rule_of(&e);

@@ -1319,7 +1319,7 @@ pub fn run_with_progress(
         duplicates_left_out: 0,
         notes: Vec::new(),
     };
-    let existing = duplicate_keys(store, request.kind)?;
+    let mut existing = ExistingCosts::default();
     if let Some(source) = &request.source {
         preview.already_imported = store
             .import_standing(&source.fingerprint, &sheet.name, request.kind)?
@@ -1593,7 +1593,7 @@ pub fn run_with_progress(
             }
             if problems.is_empty() {
                 if let Some(key) = duplicate_key(request.kind, &record) {
-                    if existing.contains(&key) {
+                    if existing.contains(store, &record, &key)? {
                         preview.possible_duplicates.push(row_number);
                         if request.skip_duplicates {
                             preview.duplicates_left_out += 1;
@@ -1770,18 +1770,54 @@ fn duplicate_key(kind: RecordKind, record: &Map<String, Value>) -> Option<String
     )
 }
 
-fn duplicate_keys(store: &Store, kind: RecordKind) -> Result<std::collections::HashSet<String>> {
-    if kind != RecordKind::CostEntry {
-        return Ok(Default::default());
+/// The costs already stored, by city and membership, loaded the first time a row
+/// names that pair: a coordinator's file holds a million costs, and a sheet names
+/// a few memberships. Loaded before any row of the pair is written, so two equal
+/// rows of one sheet are not each other's duplicates.
+#[derive(Default)]
+struct ExistingCosts {
+    by_group: HashMap<(String, String), std::collections::HashSet<String>>,
+}
+
+impl ExistingCosts {
+    fn contains(&mut self, store: &Store, record: &Map<String, Value>, key: &str) -> Result<bool> {
+        let text = |name: &str| record.get(name).and_then(Value::as_str).unwrap_or_default();
+        let group = (
+            text("city_id").to_string(),
+            text("membership_id").to_string(),
+        );
+        if !self.by_group.contains_key(&group) {
+            let table = RecordKind::CostEntry.desc().table;
+            let mut statement = store.conn().prepare_cached(&format!(
+                "SELECT spent_on, amount_minor, hours, currency, membership_id, category FROM {table} \
+                 WHERE deleted = 0 AND city_id = ?1 AND coalesce(membership_id, '') = ?2"
+            ))?;
+            let rows = statement.query_map([&group.0, &group.1], |row| {
+                let mut stored = Map::new();
+                stored.insert("spent_on".into(), Value::from(row.get::<_, String>(0)?));
+                stored.insert("amount_minor".into(), row.get::<_, Option<i64>>(1)?.into());
+                stored.insert("hours".into(), row.get::<_, Option<f64>>(2)?.into());
+                stored.insert("currency".into(), row.get::<_, Option<String>>(3)?.into());
+                stored.insert(
+                    "membership_id".into(),
+                    row.get::<_, Option<String>>(4)?.into(),
+                );
+                stored.insert("category".into(), Value::from(row.get::<_, String>(5)?));
+                Ok(stored)
+            })?;
+            let mut keys = std::collections::HashSet::new();
+            for stored in rows {
+                if let Some(k) = duplicate_key(RecordKind::CostEntry, &stored?) {
+                    keys.insert(k);
+                }
+            }
+            self.by_group.insert(group.clone(), keys);
+        }
+        Ok(self
+            .by_group
+            .get(&group)
+            .is_some_and(|keys| keys.contains(key)))
     }
-    let Value::Array(records) = store.list_json(kind, None)? else {
-        return Ok(Default::default());
-    };
-    Ok(records
-        .iter()
-        .filter_map(Value::as_object)
-        .filter_map(|r| duplicate_key(kind, r))
-        .collect())
 }
 
 fn fields_mapped(

@@ -61,6 +61,7 @@ beforeEach(() => {
     if (cmd === 'import_preview') return preview({ mapping: (args as { spec: { mapping: Preview['mapping'] } }).spec.mapping });
     if (cmd === 'import_apply') return preview({ applied: true, imported_ids: ['a', 'b', 'c', 'd'], import_id: 'imp-1', problems: [] });
     if (cmd === 'import_undo') return 4;
+    if (cmd === 'record_save') return { id: 'n-9', ...(args as { record: object }).record };
     if (cmd === 'import_close' || cmd === 'import_cancel') return null;
     throw { code: 'unknown_command', message: cmd };
   });
@@ -124,7 +125,7 @@ describe('ImportDialog', () => {
     await fireEvent.click(screen.getByTestId('import-undo'));
     await screen.findByTestId('import-undone');
     expect(sent.map((s) => s.cmd)).toEqual(['import_apply', 'import_undo']);
-    expect(sent[1].args).toMatchObject({ importId: 'imp-1' });
+    expect(sent[1]?.args).toMatchObject({ importId: 'imp-1' });
   });
 
   it('shows the core words of an error as they are', async () => {
@@ -134,5 +135,29 @@ describe('ImportDialog', () => {
     };
     render(ImportDialog);
     expect(screen.getByTestId('import-error').textContent).toBe('La hoja no tiene encabezado.');
+  });
+
+  it('adds a network the catalog lacks and gives it to the rows that name it', async () => {
+    const unmatched = [
+      { field: 'network_id', kind: 'network', value: 'Red Andina', rows: [5, 6], suggestions: [{ id: 'n-1', label: 'RAN — Red Andina de Ciudades' }] },
+    ];
+    importer.dialog = {
+      kind: 'preview',
+      spec: { ...spec, kind: 'membership' },
+      preview: preview({ kind: 'membership', unmatched, mapping: { network_id: 'Red' }, headers: ['Red'], columns: [] } as Partial<Preview>),
+      skipErrors: false,
+      busy: false,
+      error: null,
+    };
+    render(ImportDialog);
+    expect(screen.getByTestId('import-unmatched').textContent).toContain('RAN — Red Andina de Ciudades');
+    await fireEvent.click(screen.getByTestId('import-add-network'));
+    await fireEvent.submit(screen.getByTestId('import-add-network-form'));
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    const saved = sent.find((c) => c.cmd === 'record_save');
+    expect(saved?.args).toMatchObject({ kind: 'network', record: { name: 'Red Andina', acronym: 'Red Andina' } });
+    const again = sent.find((c) => c.cmd === 'import_preview');
+    expect((again?.args.spec as { values: unknown }).values).toEqual({ network_id: { 'Red Andina': 'n-9' } });
   });
 });

@@ -1285,3 +1285,113 @@ fn a_utf8_csv_with_one_stray_byte_keeps_its_accents() {
     let description = p.records[0]["description"].as_str().expect("text");
     assert!(description.starts_with("Cuota año señal"), "{description}");
 }
+
+/// A row's problem as compared: row, column, field, reason, detail.
+type Found = (usize, Option<String>, Option<String>, String, String);
+/// What an import found: records ok, problems, possible duplicates, duplicates left
+/// out, names unmatched with their rows.
+type Findings = (
+    usize,
+    Vec<Found>,
+    Vec<usize>,
+    usize,
+    Vec<(String, Vec<usize>)>,
+);
+
+/// What a preview of a sheet finds, as compared with what its import did.
+fn findings(p: &Preview) -> Findings {
+    (
+        p.records_ok,
+        p.problems
+            .iter()
+            .map(|e| {
+                (
+                    e.row,
+                    e.column.clone(),
+                    e.field.clone(),
+                    e.reason.clone(),
+                    e.detail.clone(),
+                )
+            })
+            .collect(),
+        p.possible_duplicates.clone(),
+        p.duplicates_left_out,
+        p.unmatched
+            .iter()
+            .map(|u| (u.value.clone(), u.rows.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn a_preview_finds_exactly_the_problems_counts_and_duplicates_its_import_does() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = write(
+        &dir,
+        "enero.csv",
+        b"Date,Network,Category,Amount,Currency\n2025-01-10,C40,Dues,100,MXN\n",
+    );
+    // Good rows, a cost already recorded, an unknown network, an amount missing (the
+    // store's rule), an unreadable date, a time cost without hours (the store's rule),
+    // a negative amount, and the same row twice.
+    let mixed = write(
+        &dir,
+        "mixed.csv",
+        "Date,Network,Description,Category,Amount,Currency,Hours,Role\n\
+         2025-02-01,C40,Dues,Dues,250.00,MXN,,\n\
+         2025-01-10,C40,Dues again,Dues,100.00,MXN,,\n\
+         2025-02-02,Red Fantasma,Trip,Travel,70.00,MXN,,\n\
+         2025-02-03,ICLEI,Trip,Travel,,MXN,,\n\
+         2025-02-31,ICLEI,Trip,Travel,10.00,MXN,,\n\
+         2025-02-04,ICLEI,Work,Staff time,,,,Analyst\n\
+         2025-02-05,ICLEI,Refund,Travel,-5.00,MXN,,\n\
+         2025-02-06,ICLEI,Event,Events,30.00,MXN,,\n\
+         2025-02-06,ICLEI,Event,Events,30.00,MXN,,\n"
+            .as_bytes(),
+    );
+    for skip_duplicates in [false, true] {
+        let (mut store, ..) = office();
+        let sheets = import::read_sheets(&first).expect("read");
+        import::run(&mut store, &sheets, &request(Lang::En), true, false).expect("first");
+        let before = costs(&store);
+        let mut req = request(Lang::En);
+        req.skip_duplicates = skip_duplicates;
+        let sheets = import::read_sheets(&mixed).expect("read");
+        let seen = import::run(&mut store, &sheets, &req, false, false).expect("preview");
+        assert_eq!(costs(&store), before, "a preview writes nothing");
+        let reasons: Vec<&str> = seen.problems.iter().map(|e| e.reason.as_str()).collect();
+        for reason in ["unmatched", "required", "unreadable_date", "negative"] {
+            assert!(reasons.contains(&reason), "{reason} not in {reasons:?}");
+        }
+        assert_eq!(seen.possible_duplicates, vec![3]);
+        // A refused import finds the same, and writes nothing.
+        match import::run(&mut store, &sheets, &req, true, false) {
+            Err(Error::Invalid {
+                rule: "rows_in_error",
+                ..
+            }) => {}
+            other => panic!("expected rows_in_error, got {other:?}"),
+        }
+        assert_eq!(costs(&store), before);
+        // The import with errors skipped does what its preview said, row for row.
+        let done = import::run(&mut store, &sheets, &req, true, true).expect("import");
+        assert!(done.applied);
+        assert_eq!(findings(&done), findings(&seen));
+        assert_eq!(done.imported_ids.len(), seen.records_ok);
+        assert_eq!(costs(&store), before + seen.records_ok);
+        // The records shown are those written, but for their ids and stamps.
+        let unstamped = |p: &Preview| -> Vec<Value> {
+            p.records
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    for stamp in ["id", "created_at", "updated_at"] {
+                        r[stamp] = Value::Null;
+                    }
+                    r
+                })
+                .collect()
+        };
+        assert_eq!(unstamped(&done), unstamped(&seen));
+    }
+}

@@ -1613,17 +1613,15 @@ pub fn run_with_progress(
                         }
                     }
                 }
-                let saved =
-                    store.transaction(|s| s.save_json(request.kind, Value::Object(record.clone())));
+                // One insert, which fails whole: no savepoint per row (each one copied
+                // the pages it touched to a sub-journal file, a third of the time).
+                let shown = preview.records.len() < PREVIEW_ROWS;
+                let saved = store.save_json_id(request.kind, Value::Object(record), shown);
                 match saved {
-                    Ok(value) => {
+                    Ok((id, value)) => {
                         preview.records_ok += 1;
-                        if let Some(id) = value["id"].as_str() {
-                            preview.imported_ids.push(id.to_string());
-                        }
-                        if preview.records.len() < PREVIEW_ROWS {
-                            preview.records.push(value);
-                        }
+                        preview.imported_ids.push(id);
+                        preview.records.extend(value);
                     }
                     Err(e) => {
                         let (rule, mut detail) = rule_of(&e);
@@ -1718,16 +1716,19 @@ pub fn run_with_progress(
                     &serde_json::to_string(&values)?,
                 )?;
             }
-            outcome = Some(preview.clone());
+            outcome = Some(preview);
             return Ok(());
         }
         if !apply {
             preview.imported_ids.clear();
         }
-        outcome = Some(preview.clone());
+        let rows: std::collections::BTreeSet<usize> = if apply && refuse {
+            preview.problems.iter().map(|p| p.row).collect()
+        } else {
+            Default::default()
+        };
+        outcome = Some(preview);
         if apply && refuse {
-            let rows: std::collections::BTreeSet<usize> =
-                preview.problems.iter().map(|p| p.row).collect();
             // The first rows, and how many in all: a long sheet's list would fill the screen.
             let mut shown: Vec<String> = rows.iter().take(10).map(|r| r.to_string()).collect();
             if rows.len() > 10 {

@@ -65,19 +65,37 @@ macro_rules! for_kind {
     };
 }
 
-fn save<T: Record>(store: &mut Store, mut value: Value) -> Result<Value> {
+fn save<T: Record>(store: &mut Store, value: Value) -> Result<Value> {
+    Ok(serde_json::to_value(save_typed::<T>(store, value)?)?)
+}
+
+/// The id saved, and the record as stored when asked (an import shows a few only).
+fn save_id<T: Record>(
+    store: &mut Store,
+    value: Value,
+    shown: bool,
+) -> Result<(String, Option<Value>)> {
+    let saved = save_typed::<T>(store, value)?;
+    let value = if shown {
+        Some(serde_json::to_value(&saved)?)
+    } else {
+        None
+    };
+    Ok((saved.meta().id.clone(), value))
+}
+
+fn save_typed<T: Record>(store: &mut Store, mut value: Value) -> Result<T> {
     // Numbers arrive as the user typed them; the core reads them, once, by the
     // office's number format.
     if let Value::Object(object) = &mut value {
         T::KIND.read_numbers(object, store.office().number_format)?;
     }
     let record: T = serde_json::from_value(value)?;
-    let saved = if record.meta().id.is_empty() {
-        store.insert(record)?
+    if record.meta().id.is_empty() {
+        store.insert(record)
     } else {
-        store.update(record)?
-    };
-    Ok(serde_json::to_value(saved)?)
+        store.update(record)
+    }
 }
 
 fn list<T: Record>(store: &Store, city_id: Option<&str>) -> Result<Value> {
@@ -117,5 +135,15 @@ impl Store {
     /// Inserts the record when its id is empty, else updates it; returns it as stored.
     pub fn save_json(&mut self, kind: RecordKind, record: Value) -> Result<Value> {
         for_kind!(kind, T => save::<T>(self, record))
+    }
+
+    /// As `save_json`, by the same path, giving the id and, when `shown`, the record.
+    pub(crate) fn save_json_id(
+        &mut self,
+        kind: RecordKind,
+        record: Value,
+        shown: bool,
+    ) -> Result<(String, Option<Value>)> {
+        for_kind!(kind, T => save_id::<T>(self, record, shown))
     }
 }

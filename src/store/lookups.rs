@@ -19,8 +19,10 @@ impl Lookup for Store {
         }
         Ok(self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM thesis WHERE membership_id = ?1 AND id <> ?2 AND deleted = 0 AND verdict IS NULL",
+            )?
+            .query_row(
                 [membership_id, id],
                 |_| Ok(()),
             )
@@ -35,11 +37,8 @@ impl Lookup for Store {
         }
         Ok(self
             .conn()
-            .query_row(
-                "SELECT city_id FROM membership WHERE id = ?1 AND deleted = 0",
-                [membership_id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT city_id FROM membership WHERE id = ?1 AND deleted = 0")?
+            .query_row([membership_id], |r| r.get(0))
             .optional()?)
     }
 
@@ -56,9 +55,11 @@ impl Lookup for Store {
         }
         Ok(self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM exchange_rate WHERE ((currency = ?1 AND quote_currency = ?2) OR (currency = ?2 AND quote_currency = ?1))
                    AND on_date = ?3 AND id <> ?4 AND deleted = 0",
+            )?
+            .query_row(
                 rusqlite::params![currency, quote, on.to_string(), id],
                 |_| Ok(()),
             )
@@ -70,11 +71,12 @@ impl Lookup for Store {
         if self.checking_received() {
             return Ok(0);
         }
-        Ok(self.conn().query_row(
-            "SELECT COALESCE(SUM(share_bp), 0) FROM attribution WHERE outcome_id = ?1 AND id <> ?2 AND deleted = 0",
-            [outcome_id, id],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(share_bp), 0) FROM attribution WHERE outcome_id = ?1 AND id <> ?2 AND deleted = 0",
+            )?
+            .query_row([outcome_id, id], |r| r.get(0))?)
     }
 }
 

@@ -124,6 +124,8 @@ pub struct Store {
     path: Option<PathBuf>,
     office: Office,
     columns: HashMap<RecordKind, Vec<Column>>,
+    /// Each kind's INSERT over its columns, written once (an import inserts many rows).
+    insert_sql: HashMap<RecordKind, String>,
     relations: Vec<Relation>,
     last_stamp: i64,
     listener: Option<Listener>,
@@ -322,12 +324,17 @@ impl Store {
         for kind in RecordKind::ALL {
             columns.insert(*kind, table_columns(&conn, kind.desc().table)?);
         }
+        let insert_sql = columns
+            .iter()
+            .map(|(kind, columns)| (*kind, insert_sql(kind.desc().table, columns)))
+            .collect();
         let relations = table_relations(&conn)?;
         Ok(Store {
             conn,
             path,
             office,
             columns,
+            insert_sql,
             relations,
             last_stamp: 0,
             listener: None,
@@ -424,40 +431,32 @@ impl Store {
         let stamp = self.next_stamp();
         let office_id = self.office.id.clone();
         let meta = record.meta_mut();
-        if meta.id.is_empty() {
+        // A new id is unique: only an id given may already be taken.
+        let fresh = meta.id.is_empty();
+        if fresh {
             meta.id = new_id();
         }
         meta.created_at = stamp;
         meta.updated_at = stamp;
         meta.updated_by = office_id;
         meta.deleted = false;
-        self.insert_stamped(record)
+        self.insert_row(record, !fresh)
     }
 
     /// Adds a record keeping the id and stamps it carries (seeded catalogs and generated
     /// data are identical in every file, so they merge as the same records).
     pub fn insert_stamped<T: Record>(&mut self, record: T) -> Result<T> {
-        if self.exists_any(T::KIND, &record.meta().id)? {
+        self.insert_row(record, true)
+    }
+
+    fn insert_row<T: Record>(&mut self, record: T, check_id: bool) -> Result<T> {
+        if check_id && self.exists_any(T::KIND, &record.meta().id)? {
             return Err(Error::AlreadyExists(record.meta().id.clone()));
         }
         self.observe_stamp(record.meta().updated_at);
         let row = self.checked_row(&record)?;
-        let columns = &self.columns[&T::KIND];
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            T::KIND.desc().table,
-            columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            (1..=columns.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         self.conn
-            .prepare_cached(&sql)?
+            .prepare_cached(&self.insert_sql[&T::KIND])?
             .execute(params_from_iter(row))?;
         self.notify(T::KIND, vec![record.meta().id.clone()]);
         Ok(record)
@@ -1132,6 +1131,22 @@ fn table_relations(conn: &Connection) -> Result<Vec<Relation>> {
         }
     }
     Ok(relations)
+}
+
+fn insert_sql(table: &str, columns: &[Column]) -> String {
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table,
+        columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        (1..=columns.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn table_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {

@@ -1395,3 +1395,29 @@ fn a_preview_finds_exactly_the_problems_counts_and_duplicates_its_import_does() 
         assert_eq!(unstamped(&done), unstamped(&seen));
     }
 }
+
+#[test]
+fn a_row_whose_amount_sums_the_rows_above_but_is_filled_like_them_is_a_record_and_subtotals_are_left_out(
+) {
+    let dir = tempfile::tempdir().expect("dir");
+    // 100 + 200 = 300, and the 300 is a real cost with its date, network and category.
+    let text = "Fecha;Red;Categoría;Importe;Moneda\n\
+        2025-01-10;C40;Viajes;100;EUR\n\
+        2025-01-11;C40;Viajes;200;EUR\n\
+        Subtotal enero;;;300;\n\
+        2025-02-01;C40;Viajes;300;EUR\n";
+    let path = write(&dir, "suma-real.csv", text.as_bytes());
+    let (mut store, ..) = office();
+    let p = preview(&mut store, &path, &request(Lang::Es));
+    assert_eq!(p.totals_row, None);
+    assert_eq!(p.subtotal_rows, vec![4]);
+    assert_eq!(p.records_ok, 3, "{:?}", p.problems);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n == "Filas de subtotales omitidas: filas: 4"),
+        "{:?}",
+        p.notes
+    );
+}

@@ -194,6 +194,9 @@ pub struct Preview {
     pub title_rows: Vec<usize>,
     pub blank_rows: Vec<usize>,
     pub totals_row: Option<usize>,
+    /// Rows above the last that a totals word opens ("Subtotal", "Total"): left
+    /// out, so a sheet's subtotals are not counted as costs.
+    pub subtotal_rows: Vec<usize>,
     pub columns: Vec<ColumnMap>,
     /// Headers no field reads.
     pub ignored_columns: Vec<String>,
@@ -369,9 +372,19 @@ const TOTAL_WORDS: &[&str] = &[
     "subtotal",
 ];
 
+/// A cell that says a row totals others: a totals word alone, or opening the text
+/// ("Subtotal enero", "Total 2025").
 fn is_totals_word(cell: &Cell) -> bool {
     match cell {
-        Cell::Text(t) => TOTAL_WORDS.contains(&fold(t).as_str()),
+        Cell::Text(t) => {
+            let folded = fold(t);
+            TOTAL_WORDS.iter().any(|w| {
+                folded == *w
+                    || folded
+                        .strip_prefix(w)
+                        .is_some_and(|rest| rest.starts_with(' '))
+            })
+        }
         _ => false,
     }
 }
@@ -1183,11 +1196,24 @@ pub fn run_with_progress(
         }
     }
     let mut totals_row = None;
+    let worded = |r: usize| sheet.rows[r].iter().take(3).any(is_totals_word);
+    // A subtotal in the middle fills fewer cells than the records around it (a
+    // record whose description opens with "Total…" is filled like the others).
+    let filled = |r: usize| sheet.rows[r].iter().filter(|c| !c.is_empty()).count();
+    let mut counts: Vec<usize> = data.iter().map(|&r| filled(r)).collect();
+    counts.sort_unstable();
+    let typical = counts.get(counts.len() / 2).copied().unwrap_or(0);
+    let subtotal_rows: Vec<usize> = data
+        .iter()
+        .take(data.len().saturating_sub(1))
+        .filter(|&&r| worded(r) && filled(r) < typical)
+        .map(|&r| r + 1)
+        .collect();
+    data.retain(|&r| !subtotal_rows.contains(&(r + 1)));
     if let Some(&last) = data.last() {
-        let row = &sheet.rows[last];
-        let worded = row.iter().take(3).any(is_totals_word);
-        let summed = !worded && data.len() > 2 && is_sum_row(sheet, &data, &sources, desc);
-        if worded || summed {
+        let worded_last = worded(last) && filled(last) < typical;
+        let summed = !worded_last && data.len() > 2 && is_sum_row(sheet, &data, &sources, desc);
+        if worded_last || summed {
             totals_row = Some(last + 1);
             data.pop();
         }
@@ -1315,6 +1341,7 @@ pub fn run_with_progress(
             .collect(),
         blank_rows,
         totals_row,
+        subtotal_rows,
         columns,
         ignored_columns,
         data_rows: data.len(),
@@ -1888,6 +1915,18 @@ fn is_sum_row(
             _ => None,
         }
     };
+    // A row that sums the column but is filled like the rows above (a date, a
+    // network, a category…) is a record whose amount happens to be their sum: kept.
+    let filled = |r: usize| sheet.rows[r].iter().filter(|c| !c.is_empty()).count();
+    let mut above_filled: Vec<usize> = data[..data.len() - 1].iter().map(|&r| filled(r)).collect();
+    above_filled.sort_unstable();
+    let typical = above_filled
+        .get(above_filled.len() / 2)
+        .copied()
+        .unwrap_or(0);
+    if filled(last) >= typical {
+        return false;
+    }
     money_columns.iter().any(|&c| {
         let Some(total) = value(last, c) else {
             return false;
@@ -1938,6 +1977,17 @@ fn notes(preview: &Preview, lang: Lang) -> Vec<String> {
             "{}: {}",
             lang.pick("Filas en blanco omitidas", "Blank rows left out"),
             preview.blank_rows.len()
+        ));
+    }
+    if !preview.subtotal_rows.is_empty() {
+        let rows: Vec<String> = preview.subtotal_rows.iter().map(usize::to_string).collect();
+        notes.push(format!(
+            "{}: {}",
+            lang.pick(
+                "Filas de subtotales omitidas: filas",
+                "Subtotal rows left out: rows"
+            ),
+            rows.join(", ")
         ));
     }
     if let Some(row) = preview.totals_row {

@@ -775,7 +775,12 @@ saved_mapping: boolean,
 /**
  * Rows above the header (a title block).
  */
-title_rows: Array<number>, blank_rows: Array<number>, totals_row: number | null, columns: Array<ColumnMap>, 
+title_rows: Array<number>, blank_rows: Array<number>, totals_row: number | null, 
+/**
+ * Rows above the last that a totals word opens ("Subtotal", "Total"): left
+ * out, so a sheet's subtotals are not counted as costs.
+ */
+subtotal_rows: Array<number>, columns: Array<ColumnMap>, 
 /**
  * Headers no field reads.
  */

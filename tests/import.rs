@@ -1421,3 +1421,36 @@ fn a_row_whose_amount_sums_the_rows_above_but_is_filled_like_them_is_a_record_an
         p.notes
     );
 }
+
+#[test]
+fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("atribuciones.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let percent = Format::new().set_num_format("0.00%");
+    let quoted = Format::new().set_num_format("0\" %\"");
+    sheet.write_string(0, 0, "Participación").expect("header");
+    sheet
+        .write_number_with_format(1, 0, 0.25, &percent)
+        .expect("25 %");
+    sheet
+        .write_number_with_format(2, 0, 0.075, &percent)
+        .expect("7.5 %");
+    sheet.write_number(3, 0, 0.25).expect("plain");
+    sheet
+        .write_number_with_format(4, 0, 12.0, &quoted)
+        .expect("a % in quotes");
+    book.save(&path).expect("save");
+    let sheets = import::read_sheets(&path).expect("read");
+    let column: Vec<import::Cell> = sheets[0].rows[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(
+        column,
+        vec![
+            import::Cell::Number(25.0),
+            import::Cell::Number(7.5),
+            import::Cell::Number(0.25),
+            import::Cell::Number(12.0),
+        ]
+    );
+}

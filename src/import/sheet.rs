@@ -77,6 +77,23 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// True for an Excel number format that shows a percentage (`0%`, `0.00%`), the
+/// `%` outside quoted text and escapes.
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for ch in code.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn not_a_spreadsheet() -> Error {
     Error::invalid("file", "not_a_spreadsheet")
 }
@@ -349,6 +366,19 @@ fn read_checked_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
                 not_a_spreadsheet()
             }
         })?;
+        // A cell formatted as a percentage shows 25 % and holds 0.25: it is read as
+        // it shows (an attribution's share, a rate). Only .xlsx gives its formats.
+        let styles = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => xlsx.worksheet_style(&name).ok(),
+            _ => None,
+        };
+        let shown_as_percent = |row: u32, col: u32| {
+            styles
+                .as_ref()
+                .and_then(|s| s.get((row, col)))
+                .and_then(|style| style.number_format.as_ref())
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        };
         let (row0, col0) = range.start().unwrap_or((0, 0));
         if range.height() + row0 as usize > MAX_ROWS {
             return Err(Error::TooManyRows {
@@ -357,13 +387,18 @@ fn read_checked_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>> {
             });
         }
         let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); row0 as usize];
-        for row in range.rows() {
+        for (i, row) in range.rows().enumerate() {
             let mut cells = vec![Cell::Empty; col0 as usize];
-            cells.extend(row.iter().map(|data| match data {
+            let at = |j: usize| (row0 + i as u32, col0 + j as u32);
+            let number = |n: f64, j: usize| {
+                let (r, c) = at(j);
+                Cell::Number(if shown_as_percent(r, c) { n * 100.0 } else { n })
+            };
+            cells.extend(row.iter().enumerate().map(|(j, data)| match data {
                 Data::Empty => Cell::Empty,
                 Data::String(s) => Cell::Text(s.clone()),
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Float(f) => Cell::Number(*f),
+                Data::Int(i) => number(*i as f64, j),
+                Data::Float(f) => number(*f, j),
                 Data::Bool(b) => Cell::Bool(*b),
                 // The reader knows the workbook's date system (1900, or Mac's 1904).
                 Data::DateTime(dt) => match dt.as_datetime() {

@@ -1454,3 +1454,17 @@ fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
         ]
     );
 }
+
+#[test]
+fn a_header_row_with_a_megabyte_cell_still_finds_its_columns() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = format!(
+        "Fecha;Red;Categoría;Importe;Moneda;{}\n2025-01-10;C40;Viajes;100;EUR;x\n",
+        "Observaciones ".repeat(80_000)
+    );
+    let path = write(&dir, "largo.csv", text.as_bytes());
+    let (mut store, ..) = office();
+    let p = preview(&mut store, &path, &request(Lang::Es));
+    assert_eq!(p.header_row, 1);
+    assert_eq!(p.records_ok, 1, "{:?}", p.problems);
+}

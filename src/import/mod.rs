@@ -284,7 +284,17 @@ fn synonyms(field: &Field) -> &'static [&'static str] {
 
 /// How well a header names a field: 3 its label exactly, 2 a synonym exactly, 1 a
 /// label or synonym among its words, 0 not at all.
+/// A header longer than this is no column name (a hostile row of megabyte cells
+/// would be folded once per field).
+const MAX_HEADER_BYTES: usize = 200;
+/// Columns of the header row that fields are matched to; columns further right
+/// are not read (a hostile row of a million headers).
+const MAX_HEADER_COLUMNS: usize = 1_000;
+
 fn header_score(header: &str, field: &Field) -> u8 {
+    if header.len() > MAX_HEADER_BYTES {
+        return 0;
+    }
     let header = fold(header);
     if header.is_empty() {
         return 0;
@@ -323,6 +333,7 @@ fn importable(desc: &KindDesc) -> Vec<&'static Field> {
 
 fn row_headers(row: &[Cell]) -> Vec<String> {
     row.iter()
+        .take(MAX_HEADER_COLUMNS)
         .map(|c| match c {
             Cell::Text(t) => t.trim().to_string(),
             _ => String::new(),
@@ -352,6 +363,7 @@ fn find_header(sheet: &Sheet, fields: &[&'static Field], mapping: &Mapping) -> O
         }
         let score = headers
             .iter()
+            .filter(|h| h.len() <= MAX_HEADER_BYTES)
             .filter(|h| named.contains(&fold(h)) || fields.iter().any(|f| header_score(h, f) > 0))
             .count();
         if score >= 2 && best.is_none_or(|(_, s)| score > s) {
@@ -670,7 +682,8 @@ impl RefIndex {
 
     /// The one record of `kind` spelled closely like `word`, when exactly one is.
     fn close_one(&self, kind: RecordKind, word: &str) -> Option<String> {
-        if word.chars().count() < MIN_CLOSE_CHARS {
+        let letters = word.chars().count();
+        if !(MIN_CLOSE_CHARS..=MAX_CLOSE_CHARS).contains(&letters) {
             return None;
         }
         let close: Vec<&String> = self
@@ -692,6 +705,9 @@ impl RefIndex {
             kind != RecordKind::Membership
                 || city.is_none_or(|c| self.memberships.get(id).is_some_and(|(mc, _)| mc == c))
         };
+        if text.chars().count() > MAX_CLOSE_CHARS {
+            return Vec::new();
+        }
         let scored = self.by_closeness(kind, &fold(text));
         let mut picked: Vec<&String> = scored
             .iter()
@@ -809,6 +825,9 @@ fn spelling_likeness(a: &str, b: &str) -> f64 {
 const CLOSE_SPELLING: f64 = 0.8;
 /// Shorter texts (acronyms) are matched exactly only: one letter makes another acronym.
 const MIN_CLOSE_CHARS: usize = 5;
+/// Names longer than this are not compared by spelling (no record is named by a
+/// paragraph, and each comparison costs the product of the lengths).
+const MAX_CLOSE_CHARS: usize = 120;
 /// Unmatched names that get suggestions: a sheet of thousands of unknown names
 /// would otherwise compare each with every record.
 const SUGGESTED_NAMES: usize = 200;

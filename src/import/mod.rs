@@ -1854,30 +1854,11 @@ impl ExistingCosts {
             text("membership_id").to_string(),
         );
         if !self.by_group.contains_key(&group) {
-            let table = RecordKind::CostEntry.desc().table;
-            let mut statement = store.conn().prepare_cached(&format!(
-                "SELECT spent_on, amount_minor, hours, currency, membership_id, category FROM {table} \
-                 WHERE deleted = 0 AND city_id = ?1 AND coalesce(membership_id, '') = ?2"
-            ))?;
-            let rows = statement.query_map([&group.0, &group.1], |row| {
-                let mut stored = Map::new();
-                stored.insert("spent_on".into(), Value::from(row.get::<_, String>(0)?));
-                stored.insert("amount_minor".into(), row.get::<_, Option<i64>>(1)?.into());
-                stored.insert("hours".into(), row.get::<_, Option<f64>>(2)?.into());
-                stored.insert("currency".into(), row.get::<_, Option<String>>(3)?.into());
-                stored.insert(
-                    "membership_id".into(),
-                    row.get::<_, Option<String>>(4)?.into(),
-                );
-                stored.insert("category".into(), Value::from(row.get::<_, String>(5)?));
-                Ok(stored)
-            })?;
-            let mut keys = std::collections::HashSet::new();
-            for stored in rows {
-                if let Some(k) = duplicate_key(RecordKind::CostEntry, &stored?) {
-                    keys.insert(k);
-                }
-            }
+            let keys = store
+                .cost_identities(&group.0, &group.1)?
+                .iter()
+                .filter_map(|stored| duplicate_key(RecordKind::CostEntry, stored))
+                .collect();
             self.by_group.insert(group.clone(), keys);
         }
         Ok(self

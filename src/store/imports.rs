@@ -77,6 +77,35 @@ fn finish((mut e, kind, counts, ids): StoredRow) -> Result<ImportEntry> {
 }
 
 impl Store {
+    /// The live costs of one city and membership (`""`: none), as JSON objects of
+    /// the fields that tell two costs apart, for an import's duplicate check.
+    pub(crate) fn cost_identities(
+        &self,
+        city_id: &str,
+        membership_id: &str,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        use serde_json::Value;
+        let table = RecordKind::CostEntry.desc().table;
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT spent_on, amount_minor, hours, currency, membership_id, category FROM {table} \
+             WHERE deleted = 0 AND city_id = ?1 AND coalesce(membership_id, '') = ?2"
+        ))?;
+        let rows = statement.query_map([city_id, membership_id], |row| {
+            let mut stored = serde_json::Map::new();
+            stored.insert("spent_on".into(), Value::from(row.get::<_, String>(0)?));
+            stored.insert("amount_minor".into(), row.get::<_, Option<i64>>(1)?.into());
+            stored.insert("hours".into(), row.get::<_, Option<f64>>(2)?.into());
+            stored.insert("currency".into(), row.get::<_, Option<String>>(3)?.into());
+            stored.insert(
+                "membership_id".into(),
+                row.get::<_, Option<String>>(4)?.into(),
+            );
+            stored.insert("category".into(), Value::from(row.get::<_, String>(5)?));
+            Ok(stored)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Records an import of `record_ids` (inside the import's transaction).
     pub fn record_import(
         &mut self,

@@ -2000,8 +2000,12 @@ fn notes(preview: &Preview, lang: Lang) -> Vec<String> {
         if c.format_detected {
             if let (Some(f), Some(h)) = (c.number_format, &c.header) {
                 let sample = numbers::write_number(1234.56, 2, f);
+                let (open, close) = match lang {
+                    Lang::Es => ("«", "»"),
+                    Lang::En => ("“", "”"),
+                };
                 notes.push(format!(
-                    "{} «{h}»: {sample}",
+                    "{} {open}{h}{close}: {sample}",
                     lang.pick(
                         "Formato de números detectado en",
                         "Number format detected in"

@@ -118,4 +118,17 @@ describe('Import a spreadsheet', () => {
     await goTo('dashboard');
     expect(await c40Cost()).toBe(before);
   });
+
+  it('shows the preview in English', async () => {
+    fs.writeFileSync(incoming(), sheet(), 'latin1');
+    await byTestId('lang-en').click();
+    await importItem('import-spreadsheet');
+    await byTestId('import-mapping').waitForDisplayed({ timeout: 30000 });
+    await expect(byTestId('import-notes')).toHaveText(expect.stringContaining('Headers on row 4'));
+    await expect(byTestId('import-confirm')).toHaveText('Import 2 records');
+    await screenshot('import-preview-en');
+    await byTestId('import-cancel').click();
+    await byTestId('import-dialog').waitForExist({ reverse: true });
+    await byTestId('lang-es').click();
+  });
 });

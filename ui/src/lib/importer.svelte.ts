@@ -165,7 +165,8 @@ class ImportState {
   async update(change: (spec: ImportSpec) => ImportSpec) {
     const d = this.dialog;
     if (d?.kind !== 'preview') return;
-    const spec = change(structuredClone($state.snapshot(d.spec)) as ImportSpec);
+    // A plain copy: the change may edit it freely.
+    const spec = change($state.snapshot(d.spec) as ImportSpec);
     this.dialog = { ...d, busy: true, error: null };
     try {
       const preview = await call('import_preview', { spec, lang: language.current, progress: this.progress() });

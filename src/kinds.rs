@@ -237,24 +237,34 @@ impl KindDesc {
     /// The label as an SQL expression over alias `t` (the trash, the conflict log).
     /// Dates stay ISO and numbers plain: the SQL has no language.
     pub fn label_sql(&self) -> String {
+        self.label_sql_over("t")
+    }
+
+    /// The label as an SQL expression over the given alias (a referenced record's label
+    /// inside a query over another kind). `alias` is the core's, never user input.
+    pub fn label_sql_over(&self, t: &str) -> String {
         let value = |name: &str| match self.field(name).map(|f| f.ty) {
-            Some(FieldType::PercentBp) => format!("printf('%g %%', t.{name} / 100.0)"),
-            _ => format!("t.{name}"),
+            Some(FieldType::PercentBp) => format!("printf('%g %%', {t}.{name} / 100.0)"),
+            _ => format!("{t}.{name}"),
         };
+        // The referenced record's own alias, distinct at each depth.
+        let x = format!("{t}x");
         let parts: Vec<String> = self
             .label
             .iter()
             .map(|part| match part {
                 LabelPart::Field(name) => format!("COALESCE({}, '')", value(name)),
                 LabelPart::Text(text) => format!("'{}'", text.replace('\'', "''")),
-                LabelPart::Either(a, b) => format!("COALESCE(NULLIF(t.{a}, ''), t.{b}, '')"),
+                LabelPart::Either(a, b) => {
+                    format!("COALESCE(NULLIF({t}.{a}, ''), {t}.{b}, '')")
+                }
                 LabelPart::Via(reference, field) => {
                     let target = match self.field(reference).map(|f| f.ty) {
                         Some(FieldType::Ref(kind)) => kind.desc().table,
                         _ => "",
                     };
                     format!(
-                        "COALESCE((SELECT x.{field} FROM {target} x WHERE x.id = t.{reference}), '')"
+                        "COALESCE((SELECT {x}.{field} FROM {target} {x} WHERE {x}.id = {t}.{reference}), '')"
                     )
                 }
             })

@@ -21,6 +21,9 @@ mod charts_cli;
 #[path = "cli/import.rs"]
 mod import_cli;
 
+#[path = "cli/list.rs"]
+mod list_cli;
+
 #[derive(Parser)]
 #[command(
     name = "cabildo",
@@ -127,6 +130,8 @@ enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// One page of a kind's records: searched, sorted and counted as the app's lists.
+    List(list_cli::ListArgs),
     /// The imports recorded in FILE, newest first.
     Imports {
         file: PathBuf,
@@ -225,14 +230,19 @@ fn roi_query(store: &Store, args: &QueryArgs) -> Result<RoiQuery> {
         query.currency = currency.to_uppercase();
     }
     if let Some(name) = &args.city {
-        let cities: Vec<cabildo::model::City> = store.list(None)?;
-        let found = cities
-            .into_iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| Error::Argument(format!("no city named {name}")))?;
-        query.city_id = Some(found.meta.id);
+        query.city_id = Some(city_id_named(store, name)?);
     }
     Ok(query)
+}
+
+/// The id of the city of that name (exact, case-insensitive).
+pub(crate) fn city_id_named(store: &Store, name: &str) -> Result<String> {
+    let cities: Vec<cabildo::model::City> = store.list(None)?;
+    cities
+        .into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case(name))
+        .map(|c| c.meta.id)
+        .ok_or_else(|| Error::Argument(format!("no city named {name}")))
 }
 
 fn run(command: Command) -> Result<()> {
@@ -332,6 +342,7 @@ fn run(command: Command) -> Result<()> {
             lang,
         } => import_cli::undo(&file, &import_id, &lang)?,
         Command::Imports { file, json } => import_cli::list(&file, json)?,
+        Command::List(args) => list_cli::run(args)?,
         Command::Template { out, kind, lang } => import_cli::template(&out, &kind, &lang)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();

@@ -32,6 +32,7 @@ pub mod adopt;
 mod received;
 // spreadsheets brought in (issue 12)
 pub mod imports;
+pub mod page;
 
 /// `PRAGMA application_id` of every Cabildo file ("CBLD").
 pub const APPLICATION_ID: i32 = 0x4342_4C44;
@@ -45,11 +46,12 @@ fn migrations() -> rusqlite_migration::Migrations<'static> {
         M::up(include_str!("schema/003_trust.sql")),
         M::up(include_str!("schema/004_import.sql")),
         M::up(include_str!("schema/005_import_mapping.sql")),
+        M::up(include_str!("schema/006_lists.sql")),
     ])
 }
 
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub use crate::records::{Lookup, Record};
 
@@ -133,6 +135,8 @@ pub struct Store {
     batch: std::cell::RefCell<Option<Vec<Change>>>,
     /// Set while received rows are checked by the kinds' rules (`received.rs`).
     received_scope: std::sync::atomic::AtomicBool,
+    /// The lists' counts, kept until the file is written (`page.rs`).
+    totals: std::cell::RefCell<page::TotalsCache>,
 }
 
 /// Options for creating a new database file.
@@ -319,6 +323,7 @@ impl Store {
     }
 
     fn from_connection(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        register_functions(&conn)?;
         let office = read_office(&conn)?;
         let mut columns = HashMap::new();
         for kind in RecordKind::ALL {
@@ -340,6 +345,7 @@ impl Store {
             listener: None,
             batch: std::cell::RefCell::new(None),
             received_scope: std::sync::atomic::AtomicBool::new(false),
+            totals: Default::default(),
         })
     }
 
@@ -1169,6 +1175,32 @@ fn table_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
         return Err(Error::NotCabildo(format!("missing table {table}")));
     }
     Ok(columns)
+}
+
+/// The store's own SQL functions: `cabildo_fold(text)` is `import::fold`, so lists
+/// search and sort by the same folded words as the import matches names. Not
+/// innocuous: a file's schema can never call it.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "cabildo_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(crate::import::fold(&String::from_utf8_lossy(t)))
+                }
+                rusqlite::types::ValueRef::Null => None,
+                other => Some(crate::import::fold(&match other {
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                    _ => String::new(),
+                })),
+            })
+        },
+    )?;
+    Ok(())
 }
 
 fn row_to_json(row: &rusqlite::Row, columns: &[Column]) -> rusqlite::Result<Json> {

@@ -43,7 +43,7 @@ pub struct ImportArgs {
     lang: String,
 }
 
-fn parse_kind(kind: &str) -> Result<RecordKind> {
+pub(crate) fn parse_kind(kind: &str) -> Result<RecordKind> {
     RecordKind::ALL
         .iter()
         .copied()
@@ -116,7 +116,7 @@ fn import_file(
     )
 }
 
-fn parse_lang(lang: &str) -> Result<Lang> {
+pub(crate) fn parse_lang(lang: &str) -> Result<Lang> {
     Lang::parse(lang).ok_or_else(|| Error::Argument("--lang must be es or en".into()))
 }
 

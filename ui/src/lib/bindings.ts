@@ -40,6 +40,54 @@ dependents: number, };
 
 export type KindCount = { kind: RecordKind, count: number, };
 
+export type ListQuery = { kind: RecordKind, 
+/**
+ * Only this city's records (kinds shared by all cities ignore it).
+ */
+city_id: string | null, 
+/**
+ * Words each record must contain (accents and case aside), in its own texts,
+ * the words of its enumerations or the names of the records it refers to.
+ */
+search: string, 
+/**
+ * Fields that must hold a value (an enumeration's code, a record's id, a year…).
+ */
+filters: Array<ListFilter>, 
+/**
+ * A date field between two dates (either may be open).
+ */
+range: ListRange | null, 
+/**
+ * By one field; by when the records were added when none.
+ */
+sort: ListSort | null, offset: number, limit: number, 
+/**
+ * The language whose words order enumerations.
+ */
+lang: Lang, };
+
+export type ListFilter = { field: string, value: string, };
+
+export type ListRange = { field: string, from: string | null, to: string | null, };
+
+export type ListSort = { field: string, desc: boolean, };
+
+export type ListPage = { rows: Record<string, unknown>[], 
+/**
+ * Records matching the query, over all pages.
+ */
+total: number, 
+/**
+ * The first row's position (the offset asked, or the last page's when past it).
+ */
+offset: number, 
+/**
+ * The label of each record a row of the page refers to, by id: the page can name
+ * its references without the UI holding their kinds.
+ */
+labels: { [key in string]: string }, };
+
 export type NumberFormat = "comma_point" | "point_comma" | "space_comma";
 
 export type RateUsed = { 

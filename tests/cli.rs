@@ -158,3 +158,85 @@ fn generate_is_deterministic_for_a_seed_and_another_seed_is_another_office() {
     assert_eq!(entries(&a), entries(&b));
     assert_eq!(entries(&a).len(), 2_000);
 }
+
+#[test]
+fn list_prints_a_page_and_the_total_sorted_filtered_and_searched_and_refuses_unknown_fields() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("demo.cabildo");
+    let f = file.to_str().expect("path");
+    assert!(cabildo(&["demo", f, "--anchor", "2026-11-15"])
+        .status
+        .success());
+    let before = std::fs::read(&file).expect("file");
+
+    let page = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["list", f, "cost_entry", "--json"];
+        all.extend_from_slice(args);
+        let out = cabildo(&all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let all = page(&["--sort", "spent_on:desc", "--page-size", "5"]);
+    let total = all["total"].as_u64().expect("total");
+    let rows = all["rows"].as_array().expect("rows");
+    assert!(total > 5);
+    assert_eq!(rows.len(), 5);
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| r["spent_on"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+
+    let second = page(&["--sort", "spent_on:desc", "--page-size", "5", "--page", "2"]);
+    assert_eq!(second["offset"], 5);
+    assert_ne!(second["rows"][0]["id"], rows[0]["id"]);
+
+    let travel = page(&["--filter", "category=travel", "--page-size", "1000"]);
+    let travel_rows = travel["rows"].as_array().unwrap();
+    assert!(!travel_rows.is_empty());
+    assert!(travel_rows.iter().all(|r| r["category"] == "travel"));
+    assert!(travel["total"].as_u64().unwrap() < total);
+
+    // "viaje" is the Spanish word of the travel category.
+    let searched = page(&["--search", "VIAJE", "--page-size", "1000"]);
+    assert!(searched["total"].as_u64().unwrap() >= travel["total"].as_u64().unwrap());
+
+    // The text form names references by their labels, in the language asked.
+    let out = cabildo(&[
+        "list",
+        f,
+        "membership",
+        "--lang",
+        "en",
+        "--sort",
+        "network_id",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.starts_with("City\tNetwork"), "{printed}");
+    assert!(printed.contains("C40"));
+    assert!(printed.contains("Records 1–"));
+
+    for bad in [
+        vec!["list", f, "cost_entry", "--sort", "nothing"],
+        vec!["list", f, "cost_entry", "--filter", "category"],
+        vec!["list", f, "cost_entry", "--filter", "category=nonsense"],
+        vec!["list", f, "cost_entry", "--page", "0"],
+        vec!["list", f, "cost_entry", "--page-size", "100000"],
+        vec!["list", f, "nokind"],
+    ] {
+        let out = cabildo(&bad);
+        assert!(!out.status.success(), "{bad:?} should fail");
+        assert_eq!(
+            text(&out.stderr).lines().count(),
+            1,
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read(&file).expect("file"),
+        before,
+        "list never writes"
+    );
+}

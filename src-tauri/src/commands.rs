@@ -365,6 +365,29 @@ pub async fn records_list(
     .await
 }
 
+/// One page of a kind's records: searched, filtered, sorted and counted by the core.
+#[tauri::command]
+pub async fn records_page(
+    state: State<'_, AppState>,
+    query: cabildo::store::page::ListQuery,
+) -> Result<cabildo::store::page::ListPage, CommandError> {
+    with_store(state.store(), move |s| Ok(s.list_page(&query)?)).await
+}
+
+/// The values a text field holds (a list filter's choices).
+#[tauri::command]
+pub async fn records_distinct(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    field: String,
+    city_id: Option<String>,
+) -> Result<Vec<String>, CommandError> {
+    with_store(state.store(), move |s| {
+        Ok(s.distinct_values(kind, &field, city_id.as_deref(), 500)?)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn record_get(
     state: State<'_, AppState>,

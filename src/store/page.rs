@@ -26,6 +26,11 @@ const MAX_SEARCH_WORDS: usize = 8;
 const MAX_SEARCH_WORD_CHARS: usize = 100;
 /// Filters beyond these are refused: the UI offers a handful.
 const MAX_FILTERS: usize = 16;
+/// A sort no index serves reads every matching record: past these it is refused (the
+/// user narrows the list first) rather than hold the file for seconds. A reference's
+/// label is looked up per record, so it counts for more.
+const MAX_UNINDEXED_SORT: u64 = 1_000_000;
+const MAX_LABEL_SORT: u64 = 300_000;
 
 /// Which page of which records: what a list screen or `cabildo list` asks.
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
@@ -121,6 +126,11 @@ pub struct ListPage {
 pub(crate) struct TotalsCache {
     key: (i64, u64),
     totals: HashMap<(String, Vec<String>), u64>,
+}
+
+struct Plan {
+    sorts: bool,
+    walks_index: bool,
 }
 
 /// The WHERE clause of a query and its parameters.
@@ -347,6 +357,15 @@ fn order_sql(desc: &KindDesc, query: &ListQuery) -> Result<String> {
     if always_there && !matches!(field.ty, FieldType::Ref(_) | FieldType::Enum { .. }) {
         return Ok(format!("{key} {dir}, t.rowid {dir}"));
     }
+    if key == column {
+        // NULL is the smallest value: backwards, an index puts it last by itself;
+        // forwards, `IS NULL` first (an index on both, schema 6, serves amounts).
+        return Ok(if sort.desc {
+            format!("{key} DESC, t.rowid DESC")
+        } else {
+            format!("{key} IS NULL, {key} ASC, t.rowid ASC")
+        });
+    }
     Ok(format!("{key} {dir} NULLS LAST, t.rowid {dir}"))
 }
 
@@ -358,6 +377,24 @@ impl Store {
         let order = order_sql(desc, query)?;
         let total = self.count_matching(desc, &cond)?;
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE) as u64;
+        let plan = self.plan(desc, &cond, &order)?;
+        if let Some(sort) = &query.sort {
+            let by_label = desc
+                .field(&sort.field)
+                .is_some_and(|f| matches!(f.ty, FieldType::Ref(_)));
+            let most = if by_label {
+                MAX_LABEL_SORT
+            } else {
+                MAX_UNINDEXED_SORT
+            };
+            if total > most && plan.sorts {
+                return Err(Error::invalid_because(
+                    sort.field.clone(),
+                    "sort_too_large",
+                    total.to_string(),
+                ));
+            }
+        }
         // Past the end, the last page (a list shrunk under the user's eyes).
         let offset = if query.offset >= total && total > 0 {
             (total - 1) / limit * limit
@@ -366,9 +403,20 @@ impl Store {
         } else {
             query.offset
         };
+        // The page's rows are chosen by rowid first: the rows skipped by the offset
+        // are read from the index alone, not fetched whole.
+        // A sort SQLite makes itself over an index it walks whole would fetch every row
+        // at random: reading the table in order is many times faster.
+        let hint = if plan.sorts && plan.walks_index {
+            " NOT INDEXED"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT t.* FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-            desc.table, cond.sql
+            "SELECT t.* FROM {table} t WHERE t.rowid IN (SELECT t.rowid FROM {table} t{hint} \
+             WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}) ORDER BY {order}",
+            cond.sql,
+            table = desc.table,
         );
         let columns = &self.columns[&query.kind];
         let mut stmt = self.conn.prepare(&sql)?;
@@ -383,6 +431,27 @@ impl Store {
             total,
             offset,
             labels,
+        })
+    }
+
+    /// How SQLite would read a page: whether it sorts the matching records itself (no
+    /// index gives the order), and whether it walks a whole index to find them.
+    fn plan(&self, desc: &KindDesc, cond: &Condition, order: &str) -> Result<Plan> {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT t.rowid FROM {} t WHERE {} ORDER BY {order}",
+            desc.table, cond.sql
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let details = stmt
+            .query_map(params_from_iter(cond.args.iter()), |r| {
+                r.get::<_, String>(3)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Plan {
+            sorts: details
+                .iter()
+                .any(|d| d.contains("TEMP B-TREE FOR ORDER BY")),
+            walks_index: details.iter().any(|d| d.starts_with("SCAN t USING INDEX")),
         })
     }
 
@@ -405,7 +474,26 @@ impl Store {
                 return Ok(*total);
             }
         }
-        let sql = format!("SELECT COUNT(*) FROM {} t WHERE {}", desc.table, cond.sql);
+        // As for a page: walking a whole index to reach every row at random is slower
+        // than reading the table (a count of the partial index alone is fine).
+        let plan = format!(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM {} t WHERE {}",
+            desc.table, cond.sql
+        );
+        let walks_index = self
+            .conn
+            .prepare(&plan)?
+            .query_map(params_from_iter(cond.args.iter()), |r| {
+                r.get::<_, String>(3)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .iter()
+            .any(|d| d.starts_with("SCAN t USING INDEX"));
+        let hint = if walks_index { " NOT INDEXED" } else { "" };
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} t{hint} WHERE {}",
+            desc.table, cond.sql
+        );
         let total: i64 = self
             .conn
             .query_row(&sql, params_from_iter(cond.args.iter()), |r| r.get(0))?;

@@ -18,7 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { application } from './lib/paths.mjs';
+import { application, cli } from './lib/paths.mjs';
 
 export { application };
 
@@ -32,6 +32,12 @@ export { application };
 const LAUNCH_ARGS = {
   'open-with': (dir) => [path.join(dir, 'received-at-start.cabildo')],
   open_received: (dir) => ['--open', path.join(`${dir}-mail`, 'oficina-norte.cabildo')],
+  // lists: a generated 200-city coordinator file in the data folder, opened as the database.
+  lists: (dir) => {
+    const file = path.join(dir, 'coordinador.cabildo');
+    spawnSync(cli, ['generate', file, '--cities', '200'], { stdio: 'inherit' });
+    return ['--open', file];
+  },
 };
 
 const DRIVER_PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);

@@ -20,6 +20,10 @@ pub struct ListArgs {
     /// FIELD or FIELD:desc.
     #[arg(long)]
     pub sort: Option<String>,
+    /// FIELD=VALUE: a field holds a value (a category's code, a record's id, a
+    /// year…; network_id follows a record's membership). Repeatable.
+    #[arg(long = "filter")]
+    pub filters: Vec<String>,
     /// The page, counted from 1.
     #[arg(long, default_value_t = 1)]
     pub page: u64,
@@ -51,6 +55,15 @@ pub fn run(args: ListArgs) -> Result<()> {
     query.offset = (args.page - 1).saturating_mul(u64::from(args.page_size));
     if let Some(name) = &args.city {
         query.city_id = Some(crate::city_id_named(&store, name)?);
+    }
+    for filter in &args.filters {
+        let (field, value) = filter
+            .split_once('=')
+            .ok_or_else(|| Error::Argument("--filter takes FIELD=VALUE".into()))?;
+        query.filters.push(cabildo::store::page::ListFilter {
+            field: field.trim().to_string(),
+            value: value.to_string(),
+        });
     }
     if let Some(sort) = &args.sort {
         let (field, desc) = match sort.rsplit_once(':') {

@@ -9,6 +9,8 @@ import type {
   AdoptAs,
   KindCount,
   Lang,
+  ListPage,
+  ListQuery,
   NumberFormat,
   RecordKind,
   RoiQuery,
@@ -131,6 +133,13 @@ export async function recordsList<K extends RecordKind>(
 ): Promise<RecordTypes[K][]> {
   return (await call('records_list', { kind, cityId })) as RecordTypes[K][];
 }
+
+/** One page of a kind's records, searched, filtered, sorted and counted by the core. */
+export const recordsPage = (query: ListQuery): Promise<ListPage> => call('records_page', { query });
+
+/** The values a text field holds among a kind's records (a filter's choices). */
+export const recordsDistinct = (kind: RecordKind, field: string, cityId: string | null = null) =>
+  call('records_distinct', { kind, field, cityId });
 
 export async function recordGet<K extends RecordKind>(kind: K, id: string): Promise<RecordTypes[K]> {
   return (await call('record_get', { kind, id })) as RecordTypes[K];

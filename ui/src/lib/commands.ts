@@ -2,7 +2,7 @@
 // functions, by build.rs). Do not edit: run `CABILDO_WRITE_BINDINGS=1 cargo test -p cabildo-app --test bindings`.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RuleBreak, TrashItem } from './bindings';
+import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RuleBreak, TrashItem } from './bindings';
 
 export type ShellErrorCode = "no_database" | "no_plan" | "shell" | "from_elsewhere" | "ipc";
 
@@ -107,6 +107,8 @@ export interface Commands {
   db_open_received_cancel: { args: Record<string, never>; result: null };
   office_set: { args: { name: string; reportingCurrency: string; language: string; numberFormat: NumberFormat }; result: Office };
   records_list: { args: { kind: RecordKind; cityId?: string | null }; result: unknown };
+  records_page: { args: { query: ListQuery }; result: ListPage };
+  records_distinct: { args: { kind: RecordKind; field: string; cityId?: string | null }; result: Array<string> };
   record_get: { args: { kind: RecordKind; id: string }; result: unknown };
   record_save: { args: { kind: RecordKind; record: unknown }; result: unknown };
   record_delete_preview: { args: { kind: RecordKind; id: string }; result: Array<KindCount> };

@@ -2,6 +2,7 @@
 // Reads the loaded records (db.svelte.ts cache) to name references.
 
 import { KINDS, type RecordKind } from './bindings';
+import { pageLabels } from './corePages.svelte';
 import { cache } from './db.svelte';
 import { formatDate, formatNumber } from './format';
 import { t, type MessageKey } from './i18n';
@@ -94,7 +95,8 @@ export function recordLabel(kind: RecordKind, record: unknown): string {
 export function refLabel(kind: RecordKind, id: unknown, short = false): string {
   if (typeof id !== 'string' || !id) return '';
   const record = byId(kind, id);
-  if (!record) return '…';
+  // A record the UI has not loaded is named by the core with the page that shows it.
+  if (!record) return pageLabels.get(id) ?? '…';
   if (short && kind === 'network') return (record as RecordTypes['network']).acronym;
   return recordLabel(kind, record);
 }

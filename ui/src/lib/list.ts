@@ -18,6 +18,11 @@ export interface Column<R> {
   align?: 'start' | 'end';
   /** Long texts: shown on at most two lines (the whole text in a tooltip). */
   clamp?: boolean;
+  /**
+   * The field the core sorts this column by, when the core answers the list
+   * (default: the column's id when it is a field of the kind); null: not sortable.
+   */
+  sortField?: string | null;
 }
 
 export interface FilterOption {

@@ -5,6 +5,7 @@
 
 import { addMonths, todayIso } from './dates';
 import type { CostEntry, Meeting, Membership, Outcome, RecordKind } from './bindings';
+import { distinctValues } from './corePages.svelte';
 import { cache, db } from './db.svelte';
 import { formatHours, formatNumber } from './format';
 import type { FieldDef } from './forms';
@@ -51,10 +52,11 @@ function networkOf(membershipId: unknown): string | null {
 
 function networkFilter<R>(membershipField = 'membership_id'): Filter<R> {
   const used = new Set(cache.rows('membership').map((m) => m.network_id));
+  // The core filters a record by its membership's network (`network_id`).
   return {
-    id: 'network',
+    id: 'network_id',
     label: fieldLabel('membership', 'network_id'),
-    options: refOptions('network').filter((o) => used.has(o.value)),
+    options: refOptions('network').filter((o) => used.size === 0 || used.has(o.value)),
     value: (r) => networkOf((r as unknown as AnyRecord)[membershipField]),
   };
 }
@@ -258,6 +260,7 @@ export const SCREEN_CONFIGS = {
         label: 'memberships.current',
         clamp: true,
         value: (r: Membership) => currentThesis(r.id)?.statement ?? '',
+        sortField: null,
       },
     ],
     filters: () => [
@@ -329,6 +332,7 @@ export const SCREEN_CONFIGS = {
         align: 'end',
         value: (r: CostEntry) => r.amount_minor ?? r.hours ?? null,
         text: costValueText,
+        sortField: 'amount_minor',
       },
       column('cost_entry', 'description', { clamp: true }),
     ],
@@ -366,10 +370,11 @@ export const SCREEN_CONFIGS = {
       column('outcome', 'occurred_on'),
       column('outcome', 'kind'),
       column('outcome', 'description', { clamp: true }),
-      { id: 'value', label: 'outcomes.value', value: outcomeValueText, clamp: true },
+      { id: 'value', label: 'outcomes.value', value: outcomeValueText, clamp: true, sortField: null },
       {
         id: 'attributed',
         label: 'outcomes.attributions',
+        sortField: null,
         value: (r: Outcome) => attributedTo(r.id),
       },
     ],
@@ -422,7 +427,7 @@ export const SCREEN_CONFIGS = {
       column('metric', 'city_id'),
     ],
     filters: () => {
-      const names = [...new Set(cache.rows('metric').map((m) => m.name))].sort();
+      const names = distinctValues.of('metric', 'name');
       return [
         {
           id: 'name',
@@ -459,7 +464,7 @@ export const SCREEN_CONFIGS = {
       column('exchange_rate', 'source'),
     ],
     filters: () => {
-      const currencies = [...new Set(cache.rows('exchange_rate').map((r) => r.currency))].sort();
+      const currencies = distinctValues.of('exchange_rate', 'currency');
       return [
         {
           id: 'currency',

@@ -269,6 +269,9 @@ export const en: Record<UiKey, string> = {
   'error.invalid.required': 'This is required.',
   'error.invalid.too_long': 'The text is too long.',
   'error.invalid.negative': 'It cannot be negative.',
+  'error.invalid.sort_too_large':
+    'Too many records ({detail}) to sort by this column: choose a city or a filter first.',
+  'error.invalid.unknown_field': 'The list has no such field.',
   'error.invalid.too_large': 'The value is too large.',
   'error.invalid.unknown_currency': 'Not an ISO 4217 currency code (e.g. MXN, USD, EUR).',
   'error.invalid.end_before_start': 'The end date is before the start date.',

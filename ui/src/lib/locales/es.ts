@@ -269,6 +269,9 @@ export const es = {
   'error.invalid.required': 'Este dato es obligatorio.',
   'error.invalid.too_long': 'El texto es demasiado largo.',
   'error.invalid.negative': 'No puede ser negativo.',
+  'error.invalid.sort_too_large':
+    'Hay demasiados registros ({detail}) para ordenarlos por esta columna: elija una ciudad o un filtro primero.',
+  'error.invalid.unknown_field': 'La lista no tiene ese campo.',
   'error.invalid.too_large': 'El valor es demasiado grande.',
   'error.invalid.unknown_currency': 'No es un código de moneda ISO 4217 (por ejemplo MXN, USD, EUR).',
   'error.invalid.end_before_start': 'La fecha final es anterior a la inicial.',

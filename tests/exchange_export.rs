@@ -193,3 +193,49 @@ fn the_exchange_types_have_typescript_declarations_for_the_ui() {
         declarations[4]
     );
 }
+
+#[test]
+fn a_kind_past_a_sheets_rows_continues_on_numbered_sheets_and_every_record_is_there_once() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo(dir.path());
+    let out = dir.path().join("split.xlsx");
+    // Sheets of 10 rows: the header and 9 records.
+    export::write_xlsx_split(
+        &store,
+        &out,
+        Lang::Es,
+        NaiveDate::from_ymd_opt(2025, 6, 30).expect("date"),
+        10,
+    )
+    .expect("xlsx");
+    let mut workbook: Xlsx<_> = open_workbook(&out).expect("open");
+    let names = workbook.sheet_names().to_vec();
+    let costs: Vec<&String> = names
+        .iter()
+        .filter(|n| *n == "Costos" || n.starts_with("Costos ("))
+        .collect();
+    let live = store.count_live(RecordKind::CostEntry).expect("count") as usize;
+    assert!(live > 9, "the demo has more costs than one small sheet");
+    assert_eq!(costs.len(), live.div_ceil(9), "{names:?}");
+    assert_eq!(costs[1], "Costos (2)");
+    let mut ids = std::collections::HashSet::new();
+    for name in &costs {
+        let range = workbook.worksheet_range(name).expect("sheet");
+        let rows: Vec<&[Data]> = range.rows().collect();
+        assert!(rows.len() <= 10);
+        assert_eq!(
+            rows[0][0],
+            Data::String("Identificador".into()),
+            "{name} has its header"
+        );
+        for row in &rows[1..] {
+            assert!(ids.insert(row[0].to_string()), "a record on two sheets");
+        }
+    }
+    assert_eq!(ids.len(), live);
+    // A kind with no records still has its sheet with the header.
+    assert!(names
+        .iter()
+        .any(|n| n == "Indicadores" || n.starts_with("Indicadores")));
+}

@@ -116,38 +116,61 @@ fn cell_for(
     }
 }
 
-/// The live records of one kind as a table with human column names.
-pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable> {
-    let columns: Vec<String> = store
-        .column_names(kind)
-        .into_iter()
-        .filter(|c| c != "deleted")
-        .collect();
-    let mut labels = HashMap::new();
-    for column in &columns {
-        if let Some(target) = reference_kind(kind, column) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = labels.entry(target) {
-                slot.insert(store.labels(target)?);
+/// How one kind's records become rows for people: the columns, their names, and the
+/// labels of the records they refer to.
+struct TableShape {
+    kind: RecordKind,
+    columns: Vec<String>,
+    headers: Vec<String>,
+    labels: HashMap<RecordKind, HashMap<String, String>>,
+}
+
+impl TableShape {
+    fn of(store: &Store, kind: RecordKind, lang: Lang) -> Result<TableShape> {
+        let columns: Vec<String> = store
+            .column_names(kind)
+            .into_iter()
+            .filter(|c| c != "deleted")
+            .collect();
+        let mut labels = HashMap::new();
+        for column in &columns {
+            if let Some(target) = reference_kind(kind, column) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = labels.entry(target) {
+                    slot.insert(store.labels(target)?);
+                }
             }
         }
-    }
-    let headers = columns
-        .iter()
-        .map(|c| column_label(kind, c, lang))
-        .collect();
-    let rows = store
-        .records_json(kind)?
-        .iter()
-        .map(|record| {
-            columns
-                .iter()
-                .map(|c| cell_for(kind, c, record, &labels, lang))
-                .collect()
+        let headers = columns
+            .iter()
+            .map(|c| column_label(kind, c, lang))
+            .collect();
+        Ok(TableShape {
+            kind,
+            columns,
+            headers,
+            labels,
         })
-        .collect();
+    }
+
+    fn row(&self, record: &Map<String, Json>, lang: Lang) -> Vec<Cell> {
+        self.columns
+            .iter()
+            .map(|c| cell_for(self.kind, c, record, &self.labels, lang))
+            .collect()
+    }
+}
+
+/// The live records of one kind as a table with human column names.
+pub fn table(store: &Store, kind: RecordKind, lang: Lang) -> Result<ExportTable> {
+    let shape = TableShape::of(store, kind, lang)?;
+    let mut rows = Vec::new();
+    store.for_each_record(kind, |record| {
+        rows.push(shape.row(record, lang));
+        Ok(())
+    })?;
     Ok(ExportTable {
         kind,
-        headers,
+        headers: shape.headers,
         rows,
     })
 }
@@ -182,18 +205,36 @@ fn csv_text(cell: &Cell, lang: Lang) -> String {
 }
 
 /// Writes one kind's live records as CSV (UTF-8 with a byte-order mark, so Excel
-/// reads accents correctly). Returns the number of records written.
+/// reads accents correctly), one record at a time. Returns the number written.
 pub fn write_csv(store: &Store, kind: RecordKind, out: &Path, lang: Lang) -> Result<usize> {
-    let table = table(store, kind, lang)?;
-    write_csv_rows(
-        out,
-        &table.headers,
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|c| csv_text(c, lang)).collect()),
-    )?;
-    Ok(table.rows.len())
+    let shape = TableShape::of(store, kind, lang)?;
+    let mut written = 0;
+    files::write_via_partial(out, |partial| {
+        let mut writer = csv_writer(partial, &shape.headers)?;
+        written = store.for_each_record(kind, |record| {
+            let row: Vec<String> = shape
+                .row(record, lang)
+                .iter()
+                .map(|c| csv_text(c, lang))
+                .collect();
+            writer.write_record(&row).map_err(csv_error)
+        })? as usize;
+        writer.flush()?;
+        Ok(())
+    })?;
+    Ok(written)
+}
+
+/// A CSV writer for Excel: UTF-8 with a byte-order mark, the header row written.
+fn csv_writer(
+    path: &Path,
+    headers: &[String],
+) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    file.write_all("\u{FEFF}".as_bytes())?;
+    let mut writer = csv::Writer::from_writer(file);
+    writer.write_record(headers).map_err(csv_error)?;
+    Ok(writer)
 }
 
 /// Writes a CSV file for Excel: UTF-8 with a byte-order mark, whole or not at all.
@@ -203,10 +244,7 @@ fn write_csv_rows(
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<()> {
     files::write_via_partial(out, |partial| {
-        let mut file = std::fs::File::create(partial)?;
-        file.write_all("\u{FEFF}".as_bytes())?;
-        let mut writer = csv::Writer::from_writer(file);
-        writer.write_record(headers).map_err(csv_error)?;
+        let mut writer = csv_writer(partial, headers)?;
         for row in rows {
             writer.write_record(&row).map_err(csv_error)?;
         }
@@ -302,20 +340,68 @@ fn write_cell(
     Ok(())
 }
 
-fn write_table(
-    sheet: &mut Worksheet,
-    table: &ExportTable,
+/// Excel's rows per sheet, the header row included.
+pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+
+/// Writes a kind's records on as many sheets as they need (Excel holds 1,048,576 rows
+/// per sheet): "Costos", "Costos (2)"… Sheets are written in constant memory, row by
+/// row, so a coordinator's millions of costs never sit in memory whole.
+fn write_kind_sheets(
+    workbook: &mut Workbook,
+    store: &Store,
+    kind: RecordKind,
     formats: &Formats,
     lang: Lang,
-) -> std::result::Result<(), XlsxError> {
-    for (col, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, header, &formats.header)?;
-        sheet.set_column_width(col as u16, (header.chars().count() as f64 + 2.0).max(12.0))?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        for (col, cell) in row.iter().enumerate() {
-            write_cell(sheet, r as u32 + 1, col as u16, cell, formats, lang)?;
+    rows_per_sheet: u32,
+) -> Result<()> {
+    let shape = TableShape::of(store, kind, lang)?;
+    let data_rows = rows_per_sheet.saturating_sub(1).max(1);
+    let mut sheets = 0u32;
+    let mut row_in_sheet = 0u32;
+    let new_sheet = |workbook: &mut Workbook, n: u32| -> Result<()> {
+        let name = if n == 1 {
+            kind_label(kind, lang).to_string()
+        } else {
+            format!("{} ({n})", kind_label(kind, lang))
+        };
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
+        sheet.set_name(&name).map_err(xlsx_error)?;
+        write_headers(sheet, &shape.headers, formats).map_err(xlsx_error)?;
+        Ok(())
+    };
+    // The first sheet exists even for a kind with no records (its header).
+    new_sheet(workbook, 1)?;
+    sheets += 1;
+    store.for_each_record(kind, |record| {
+        if row_in_sheet == data_rows {
+            sheets += 1;
+            new_sheet(workbook, sheets)?;
+            row_in_sheet = 0;
         }
+        let current = workbook
+            .worksheets_mut()
+            .last_mut()
+            .ok_or_else(|| Error::Argument("no sheet".into()))?;
+        row_in_sheet += 1;
+        for (col, cell) in shape.row(record, lang).iter().enumerate() {
+            write_cell(current, row_in_sheet, col as u16, cell, formats, lang)
+                .map_err(xlsx_error)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn write_headers(
+    sheet: &mut Worksheet,
+    headers: &[String],
+    formats: &Formats,
+) -> std::result::Result<(), XlsxError> {
+    for (col, header) in headers.iter().enumerate() {
+        sheet.set_column_width(col as u16, (header.chars().count() as f64 + 2.0).max(12.0))?;
+        sheet.write_string_with_format(0, col as u16, header, &formats.header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
@@ -444,7 +530,7 @@ fn write_roi_sheet(
 }
 
 /// Most rows a sheet takes (Excel's limit is 1,048,576).
-const MAX_SHEET_ROWS: u32 = 1_000_000;
+const MAX_CONTRIBUTION_ROWS: u32 = 1_000_000;
 
 /// Every record's contribution to the summary's cost and financing figures, so an
 /// auditor can recompute each total with a SUM over its rows.
@@ -510,7 +596,7 @@ fn write_contributions_sheet(
     for (city, network, membership, q, figure) in targets {
         let e = explain(store, &q, membership.as_deref(), figure, lang)?;
         for c in &e.contributions {
-            if row >= MAX_SHEET_ROWS {
+            if row >= MAX_CONTRIBUTION_ROWS {
                 sheet
                     .write_string(
                         row,
@@ -562,6 +648,18 @@ fn write_contributions_sheet(
 /// Writes the workbook: the ROI summary (last twelve months up to `today`) and the
 /// contributions behind it, then one sheet per record kind.
 pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Result<()> {
+    write_xlsx_split(store, out, lang, today, MAX_SHEET_ROWS)
+}
+
+/// As `write_xlsx`, a kind's records split into sheets of `rows_per_sheet` rows
+/// (header included): Excel's limit, or a smaller one to test the split.
+pub fn write_xlsx_split(
+    store: &Store,
+    out: &Path,
+    lang: Lang,
+    today: NaiveDate,
+    rows_per_sheet: u32,
+) -> Result<()> {
     // One report for the summary and its contributions, so both show the same figures.
     let report = roi::compute(store, &RoiQuery::office_default(store, None, today))?;
     let formats = Formats::new();
@@ -581,12 +679,7 @@ pub fn write_xlsx(store: &Store, out: &Path, lang: Lang, today: NaiveDate) -> Re
         write_contributions_sheet(sheet, store, &report, lang, &formats)?;
     }
     for kind in RecordKind::ALL {
-        let table = table(store, *kind, lang)?;
-        let sheet = workbook.add_worksheet();
-        sheet
-            .set_name(kind_label(*kind, lang))
-            .map_err(xlsx_error)?;
-        write_table(sheet, &table, &formats, lang).map_err(xlsx_error)?;
+        write_kind_sheets(&mut workbook, store, *kind, &formats, lang, rows_per_sheet)?;
     }
     files::write_via_partial(out, |partial| workbook.save(partial).map_err(xlsx_error))
 }

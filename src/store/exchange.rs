@@ -39,6 +39,40 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `each` with every live record of a kind in the order they were added,
+    /// read one at a time (an export of millions holds one row, not the kind).
+    pub fn for_each_record(
+        &self,
+        kind: RecordKind,
+        mut each: impl FnMut(&Map<String, Json>) -> Result<()>,
+    ) -> Result<u64> {
+        let columns = &self.columns[&kind];
+        let sql = format!(
+            "SELECT * FROM \"{}\" WHERE deleted = 0 ORDER BY rowid",
+            kind.desc().table
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            if let Json::Object(object) = super::row_to_json(row, columns)? {
+                each(&object)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// How many live records a kind holds.
+    pub fn count_live(&self, kind: RecordKind) -> Result<u64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM \"{}\" WHERE deleted = 0",
+            kind.desc().table
+        );
+        let n: i64 = self.conn.query_row(&sql, [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The city holding a CDP account number, tombstoned or not.
     pub fn city_id_by_cdp_account(&self, account: i64) -> Result<Option<String>> {
         Ok(self

@@ -8,6 +8,7 @@ import { CorePages } from '$lib/corePages.svelte';
 import { db } from '$lib/db.svelte';
 import type { DbStatus } from '$lib/api';
 import { setLang } from '$lib/i18n';
+import { formatNumber } from '$lib/format';
 import type { Column, Filter } from '$lib/list';
 import RecordList from './RecordList.svelte';
 
@@ -93,7 +94,7 @@ describe('RecordList answered by the core', () => {
     renderList();
     await waitFor(() => expect(screen.getAllByTestId('list-row')).toHaveLength(3));
     expect(last().sort).toEqual({ field: 'spent_on', desc: true });
-    expect(screen.getByTestId('list-count').textContent).toContain('1000000 de 1000000');
+    expect(screen.getByTestId('list-count').textContent).toContain(`${formatNumber(1000000)} de ${formatNumber(1000000)}`);
     const firstCell = within(screen.getAllByTestId('list-row')[0]!).getAllByRole('cell')[0]!;
     expect(firstCell.textContent).toBe('2026-01-01');
     await fireEvent.click(screen.getByTestId('list-next'));
@@ -129,7 +130,7 @@ describe('RecordList answered by the core', () => {
     await waitFor(() => expect(asked.some((q) => q.search === 'bogota')).toBe(true));
     expect(asked.slice(before).some((q) => q.search === 'bogo')).toBe(false);
     await waitFor(() =>
-      expect(screen.getByTestId('list-count').textContent).toContain('1234 de 1000000'),
+      expect(screen.getByTestId('list-count').textContent).toContain(`${formatNumber(1234)} de ${formatNumber(1000000)}`),
     );
   });
 });

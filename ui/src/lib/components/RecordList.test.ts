@@ -3,6 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import RecordList from './RecordList.svelte';
 import type { Column, Filter } from '$lib/list';
 import { setLang } from '$lib/i18n';
+import { formatNumber } from '$lib/format';
 
 interface Row {
   id: string;
@@ -56,7 +57,7 @@ describe('RecordList', () => {
   it('puts one page of 10,000 rows in the page, and pages through them', async () => {
     renderList();
     expect(screen.getAllByTestId('list-row')).toHaveLength(50);
-    expect(screen.getByTestId('list-count').textContent).toContain('10000 de 10000');
+    expect(screen.getByTestId('list-count').textContent).toContain(`${formatNumber(10000)} de ${formatNumber(10000)}`);
     await fireEvent.click(screen.getByTestId('list-next'));
     expect(names()[0]).toBe('Registro 00050');
   });
@@ -79,7 +80,7 @@ describe('RecordList', () => {
     await fireEvent.input(screen.getByTestId('list-search'), { target: { value: 'registro 0999' } });
     expect(names()).toHaveLength(11); // 00999 and 09990–09999
     await fireEvent.change(screen.getByTestId('list-filter-kind'), { target: { value: 'a' } });
-    expect(screen.getByTestId('list-count').textContent).toContain('5 de 10000');
+    expect(screen.getByTestId('list-count').textContent).toContain(`${formatNumber(5)} de ${formatNumber(10000)}`);
     await fireEvent.input(screen.getByTestId('list-search'), { target: { value: 'nada parecido' } });
     expect(screen.getByText('Ningún registro coincide con la búsqueda o los filtros.')).toBeTruthy();
   });

@@ -240,6 +240,7 @@ fn types() -> String {
         crate::roi::RoiRollUp,
         crate::roi::RoiReport,
         crate::roi::Dashboard,
+        crate::roi::RowsWindow,
         crate::portfolio::StageCount,
         crate::portfolio::SectorCount,
         crate::portfolio::PortfolioCounts,

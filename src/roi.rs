@@ -1003,20 +1003,61 @@ fn roll_up(
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
 pub struct Dashboard {
     pub report: RoiReport,
-    /// Rows whose thesis is due for review.
+    /// Rows whose thesis is due for review (at most `MAX_DASHBOARD_LIST`).
     pub theses_due: Vec<RoiRow>,
-    /// Active memberships renewing within 90 days of the period's end.
+    #[ts(type = "number")]
+    pub theses_due_total: u64,
+    /// Active memberships renewing within 90 days of the period's end (at most
+    /// `MAX_DASHBOARD_LIST`, soonest first).
     pub renewals: Vec<RoiRow>,
+    #[ts(type = "number")]
+    pub renewals_total: u64,
+    /// The membership rows the window chose, before paging (all rows without one).
+    #[ts(type = "number")]
+    pub rows_total: u64,
 }
 
+/// Which membership rows a dashboard of many cities carries: those of one network or
+/// one city, one page of them (a limit of 0: none, the roll-ups alone). The roll-ups
+/// are always whole.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq, Default)]
+pub struct RowsWindow {
+    #[serde(default)]
+    pub network_id: Option<String>,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub offset: u64,
+    #[serde(default)]
+    pub limit: u32,
+}
+
+/// The most theses due and renewals a dashboard lists (the rest are counted).
+pub const MAX_DASHBOARD_LIST: usize = 50;
+/// The most membership rows one page of a dashboard carries.
+pub const MAX_DASHBOARD_ROWS: u32 = 500;
+
 pub fn dashboard(store: &Store, query: &RoiQuery) -> Result<Dashboard> {
-    let report = compute(store, query)?;
-    let theses_due = report
+    dashboard_window(store, query, None)
+}
+
+/// The dashboard; with a window, only that window's membership rows (and the general
+/// work of its city): a coordinator's file has hundreds of thousands of memberships.
+pub fn dashboard_window(
+    store: &Store,
+    query: &RoiQuery,
+    window: Option<&RowsWindow>,
+) -> Result<Dashboard> {
+    let mut report = compute(store, query)?;
+    let mut theses_due: Vec<RoiRow> = report
         .rows
         .iter()
         .filter(|r| r.thesis_status == ThesisStatus::DueForReview)
         .cloned()
         .collect();
+    let theses_due_total = theses_due.len() as u64;
+    theses_due.truncate(MAX_DASHBOARD_LIST);
     let horizon = query.to + chrono::Days::new(90);
     let mut renewals: Vec<RoiRow> = report
         .rows
@@ -1028,9 +1069,33 @@ pub fn dashboard(store: &Store, query: &RoiQuery) -> Result<Dashboard> {
         .cloned()
         .collect();
     renewals.sort_by_key(|r| r.renewal_on);
+    let renewals_total = renewals.len() as u64;
+    renewals.truncate(MAX_DASHBOARD_LIST);
+    let mut rows_total = report.rows.len() as u64;
+    if let Some(w) = window {
+        let chosen = |r: &RoiRow| {
+            w.network_id.as_ref().is_none_or(|n| *n == r.network_id)
+                && w.city_id.as_ref().is_none_or(|c| *c == r.city_id)
+        };
+        let rows: Vec<RoiRow> = std::mem::take(&mut report.rows)
+            .into_iter()
+            .filter(|r| chosen(r))
+            .collect();
+        rows_total = rows.len() as u64;
+        let limit = w.limit.min(MAX_DASHBOARD_ROWS) as usize;
+        let offset = usize::try_from(w.offset).unwrap_or(usize::MAX);
+        report.rows = rows.into_iter().skip(offset).take(limit).collect();
+        // General work is a city's, never a network's.
+        report.general.retain(|g| {
+            w.network_id.is_none() && w.city_id.as_ref().is_some_and(|c| *c == g.city_id)
+        });
+    }
     Ok(Dashboard {
         report,
         theses_due,
+        theses_due_total,
         renewals,
+        renewals_total,
+        rows_total,
     })
 }

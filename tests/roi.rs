@@ -579,3 +579,74 @@ fn the_screens_current_thesis_is_the_one_the_classification_reads() {
     assert!(!got.is_empty(), "the demo has open theses");
     assert_eq!(got, expected);
 }
+
+#[test]
+fn a_dashboards_window_carries_one_networks_or_one_citys_rows_a_page_at_a_time_and_whole_roll_ups()
+{
+    use cabildo::roi::{dashboard, dashboard_window, RowsWindow};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("five.cabildo");
+    let store = cabildo::generate::generate(&path, 5, 3, "MXN", |_| {}).expect("generate");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let query = cabildo::roi::RoiQuery::office_default(&store, None, today);
+    let whole = dashboard(&store, &query).expect("dashboard");
+    assert_eq!(whole.rows_total as usize, whole.report.rows.len());
+    let network = whole.report.rows[0].network_id.clone();
+    let of_network: Vec<_> = whole
+        .report
+        .rows
+        .iter()
+        .filter(|r| r.network_id == network)
+        .map(|r| r.membership_id.clone())
+        .collect();
+    assert!(of_network.len() > 1, "a network of several cities");
+
+    let mut window = RowsWindow {
+        network_id: Some(network.clone()),
+        limit: 2,
+        ..RowsWindow::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = dashboard_window(&store, &query, Some(&window)).expect("window");
+        assert_eq!(page.rows_total as usize, of_network.len());
+        assert_eq!(
+            page.report.by_network, whole.report.by_network,
+            "roll-ups are whole"
+        );
+        assert_eq!(page.report.by_city, whole.report.by_city);
+        assert_eq!(page.report.totals, whole.report.totals);
+        assert!(
+            page.report.general.is_empty(),
+            "general work is no network's"
+        );
+        if page.report.rows.is_empty() {
+            break;
+        }
+        assert!(page.report.rows.len() <= 2);
+        seen.extend(page.report.rows.into_iter().map(|r| r.membership_id));
+        window.offset += 2;
+    }
+    assert_eq!(
+        seen, of_network,
+        "every row of the network once, in the report's order"
+    );
+
+    let city = whole.report.by_city[1].id.clone();
+    let page = dashboard_window(
+        &store,
+        &query,
+        Some(&RowsWindow {
+            city_id: Some(city.clone()),
+            limit: 500,
+            ..RowsWindow::default()
+        }),
+    )
+    .expect("city");
+    assert!(page.report.rows.iter().all(|r| r.city_id == city));
+    assert_eq!(
+        page.rows_total as i64, whole.report.by_city[1].memberships,
+        "the city's roll-up counts its rows"
+    );
+    assert!(page.report.general.iter().all(|g| g.city_id == city));
+}

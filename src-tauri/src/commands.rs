@@ -450,12 +450,13 @@ pub async fn dashboard(
     state: State<'_, AppState>,
     query: Option<RoiQuery>,
     city_id: Option<String>,
+    rows: Option<cabildo::roi::RowsWindow>,
 ) -> Result<Dashboard, CommandError> {
     with_store(state.store(), move |s| {
         let query = query.unwrap_or_else(|| {
             RoiQuery::office_default(s, city_id, chrono::Local::now().date_naive())
         });
-        Ok(cabildo::roi::dashboard(s, &query)?)
+        Ok(cabildo::roi::dashboard_window(s, &query, rows.as_ref())?)
     })
     .await
 }

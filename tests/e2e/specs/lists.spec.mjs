@@ -74,11 +74,47 @@ async function waitForPage(page, label) {
   });
 }
 
+/** The acronyms of the membership rows the dashboard shows. */
+async function dashboardNetworks() {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="dashboard-row"]')].map((tr) => tr.getAttribute('data-network')),
+  );
+}
+
 describe('The lists of a coordinator file, answered by the core', () => {
-  it('opens the 200-city file and shows the newest costs with the total the core counts', async function () {
+  it('opens on the roll-ups per network and per city, and a network\'s memberships a page at a time', async function () {
     this.timeout(180000);
     await byTestId('main').waitForDisplayed({ timeout: 120000 });
     if (await byTestId('lang-es').isExisting()) await byTestId('lang-es').click();
+    await byTestId('dashboard-by-network').waitForDisplayed({ timeout: 120000 });
+    await byTestId('dashboard-by-city').waitForDisplayed();
+    // Roll-ups first: no membership row until one is asked for.
+    expect(await dashboardNetworks()).toHaveLength(0);
+    await expect(byTestId('dashboard-choose')).toBeDisplayed();
+    const cities = await $$('[data-testid="rollup-city-row"]');
+    expect(cities.length).toBe(20); // one page of the 200 cities
+    const label = await browser.execute(
+      () => document.querySelector('[data-testid="rollup-network-row"] td[data-col="label"]').textContent.trim(),
+    );
+    const acronym = label.split(' — ')[0];
+    await screenshot('lists-dashboard-rollups');
+    await byTestId('rollup-network-show').click();
+    await browser.waitUntil(async () => (await dashboardNetworks()).length > 0, { timeoutMsg: 'no membership rows' });
+    const first = await dashboardNetworks();
+    expect(first.length).toBe(50);
+    expect(first.every((n) => n === acronym)).toBe(true);
+    await expect(byTestId('dashboard-rows-page')).toHaveText(expect.stringContaining('1–50 de'));
+    await byTestId('dashboard-rows-next').scrollIntoView({ block: 'center' });
+    await byTestId('dashboard-rows-next').click();
+    await expect(byTestId('dashboard-rows-page')).toHaveText(expect.stringContaining('51–'));
+    expect((await dashboardNetworks()).every((n) => n === acronym)).toBe(true);
+    await screenshot('lists-dashboard-network-rows');
+    await byTestId('dashboard-rows-close').click();
+    await byTestId('dashboard-choose').waitForDisplayed();
+  });
+
+  it('shows the newest costs with the total the core counts', async function () {
+    this.timeout(180000);
     await goTo('costs');
     const page = corePage('--sort', 'spent_on:desc', '--page-size', '50');
     expect(page.total).toBeGreaterThan(100000);

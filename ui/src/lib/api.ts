@@ -14,6 +14,7 @@ import type {
   NumberFormat,
   RecordKind,
   RoiQuery,
+  RowsWindow,
   RuleBreak,
 } from './bindings';
 import type { CommandError, CommandErrorCode, Commands } from './commands';
@@ -163,8 +164,11 @@ export const recordRestore = (kind: RecordKind, id: string) => call('record_rest
 export const trashList = () => call('trash_list');
 
 /** The ROI dashboard; without a query, the last twelve months in the office currency. */
-export const dashboard = (query: RoiQuery | null = null, cityId: string | null = null) =>
-  call('dashboard', { query, cityId });
+export const dashboard = (
+  query: RoiQuery | null = null,
+  cityId: string | null = null,
+  rows: RowsWindow | null = null,
+) => call('dashboard', { query, cityId, rows });
 
 /** The records behind one figure of a dashboard row (membership null: general work). */
 export const explain = (query: RoiQuery, membershipId: string | null, figure: string, lang: Lang) =>

@@ -517,13 +517,20 @@ data_stamp: number, };
 
 export type Dashboard = { report: RoiReport, 
 /**
- * Rows whose thesis is due for review.
+ * Rows whose thesis is due for review (at most `MAX_DASHBOARD_LIST`).
  */
-theses_due: Array<RoiRow>, 
+theses_due: Array<RoiRow>, theses_due_total: number, 
 /**
- * Active memberships renewing within 90 days of the period's end.
+ * Active memberships renewing within 90 days of the period's end (at most
+ * `MAX_DASHBOARD_LIST`, soonest first).
  */
-renewals: Array<RoiRow>, };
+renewals: Array<RoiRow>, renewals_total: number, 
+/**
+ * The membership rows the window chose, before paging (all rows without one).
+ */
+rows_total: number, };
+
+export type RowsWindow = { network_id: string | null, city_id: string | null, offset: number, limit: number, };
 
 export type StageCount = { stage: Stage, projects: number, };
 

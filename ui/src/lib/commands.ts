@@ -2,7 +2,7 @@
 // functions, by build.rs). Do not edit: run `CABILDO_WRITE_BINDINGS=1 cargo test -p cabildo-app --test bindings`.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RuleBreak, TrashItem } from './bindings';
+import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RowsWindow, RuleBreak, TrashItem } from './bindings';
 
 export type ShellErrorCode = "no_database" | "no_plan" | "shell" | "from_elsewhere" | "ipc";
 
@@ -115,7 +115,7 @@ export interface Commands {
   record_delete: { args: { kind: RecordKind; id: string }; result: Array<KindCount> };
   record_restore: { args: { kind: RecordKind; id: string }; result: null };
   trash_list: { args: Record<string, never>; result: Array<TrashItem> };
-  dashboard: { args: { query?: RoiQuery | null; cityId?: string | null }; result: Dashboard };
+  dashboard: { args: { query?: RoiQuery | null; cityId?: string | null; rows?: RowsWindow | null }; result: Dashboard };
   explain: { args: { query: RoiQuery; membershipId?: string | null; figure: string; lang: Lang }; result: Explanation };
   explain_csv: { args: { path: string; query: RoiQuery; membershipId?: string | null; figure: string; lang: Lang }; result: string };
   portfolio: { args: { cityId?: string | null }; result: PortfolioCounts };

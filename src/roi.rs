@@ -1049,7 +1049,7 @@ pub fn dashboard_window(
     query: &RoiQuery,
     window: Option<&RowsWindow>,
 ) -> Result<Dashboard> {
-    let mut report = compute(store, query)?;
+    let mut report = store.report_for(query, || compute(store, query))?;
     let mut theses_due: Vec<RoiRow> = report
         .rows
         .iter()

@@ -650,3 +650,56 @@ fn a_dashboards_window_carries_one_networks_or_one_citys_rows_a_page_at_a_time_a
     );
     assert!(page.report.general.iter().all(|g| g.city_id == city));
 }
+
+#[test]
+fn the_dashboard_kept_for_paging_follows_every_write() {
+    use cabildo::roi::dashboard;
+    let (mut store, city, m) = common::store_with_membership();
+    let query = RoiQuery {
+        from: common::date("2025-01-01"),
+        to: common::date("2025-12-31"),
+        currency: "MXN".into(),
+        city_id: None,
+    };
+    let before = dashboard(&store, &query)
+        .unwrap()
+        .report
+        .totals
+        .cost_total_minor;
+    assert_eq!(
+        dashboard(&store, &query)
+            .unwrap()
+            .report
+            .totals
+            .cost_total_minor,
+        before
+    );
+    store
+        .insert(common::money_cost(
+            &city,
+            Some(&m),
+            "2025-05-05",
+            CostCategory::Travel,
+            12_345,
+            "MXN",
+        ))
+        .unwrap();
+    let after = dashboard(&store, &query)
+        .unwrap()
+        .report
+        .totals
+        .cost_total_minor;
+    assert_eq!(after, before + 12_345);
+    let other = RoiQuery {
+        from: common::date("2025-06-01"),
+        ..query.clone()
+    };
+    assert_eq!(
+        dashboard(&store, &other)
+            .unwrap()
+            .report
+            .totals
+            .cost_total_minor,
+        before
+    );
+}

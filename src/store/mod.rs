@@ -121,6 +121,9 @@ struct Column {
 
 type Listener = Box<dyn Fn(&[Change]) + Send>;
 
+/// A report with the query (as JSON) and the file's write state it answered.
+type KeptReport = (String, (i64, u64), crate::roi::RoiReport);
+
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
@@ -137,6 +140,9 @@ pub struct Store {
     received_scope: std::sync::atomic::AtomicBool,
     /// The lists' counts, kept until the file is written (`page.rs`).
     totals: std::cell::RefCell<page::TotalsCache>,
+    /// The last ROI report and the query and file state it answered: a dashboard of
+    /// many cities pages through its rows without computing it again.
+    last_report: std::cell::RefCell<Option<KeptReport>>,
 }
 
 /// Options for creating a new database file.
@@ -346,7 +352,36 @@ impl Store {
             batch: std::cell::RefCell::new(None),
             received_scope: std::sync::atomic::AtomicBool::new(false),
             totals: Default::default(),
+            last_report: Default::default(),
         })
+    }
+
+    /// Changes whenever the file is written, by this connection or another: what a
+    /// result kept for later is valid for.
+    pub(crate) fn write_state(&self) -> Result<(i64, u64)> {
+        let data_version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((data_version, self.conn.total_changes()))
+    }
+
+    /// The report of a query: the one kept when nothing was written since, else
+    /// `compute`'s, kept for next time.
+    pub(crate) fn report_for(
+        &self,
+        query: &crate::roi::RoiQuery,
+        compute: impl FnOnce() -> Result<crate::roi::RoiReport>,
+    ) -> Result<crate::roi::RoiReport> {
+        let key = serde_json::to_string(query)?;
+        let state = self.write_state()?;
+        if let Some((k, s, report)) = self.last_report.borrow().as_ref() {
+            if *k == key && *s == state {
+                return Ok(report.clone());
+            }
+        }
+        let report = compute()?;
+        *self.last_report.borrow_mut() = Some((key, state, report.clone()));
+        Ok(report)
     }
 
     pub fn path(&self) -> Option<&Path> {

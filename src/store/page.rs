@@ -458,10 +458,7 @@ impl Store {
     /// The count of a query, kept until the file is written (by this connection or
     /// another): paging and sorting a list do not count it again.
     fn count_matching(&self, desc: &KindDesc, cond: &Condition) -> Result<u64> {
-        let data_version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        let key = (data_version, self.conn.total_changes());
+        let key = self.write_state()?;
         let args: Vec<String> = cond.args.iter().map(|a| format!("{a:?}")).collect();
         let entry = (format!("{} WHERE {}", desc.table, cond.sql), args);
         {

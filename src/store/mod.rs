@@ -32,6 +32,8 @@ pub mod adopt;
 mod received;
 // spreadsheets brought in (issue 12)
 pub mod imports;
+// global search (issue 13)
+pub mod search;
 
 /// `PRAGMA application_id` of every Cabildo file ("CBLD").
 pub const APPLICATION_ID: i32 = 0x4342_4C44;
@@ -133,6 +135,8 @@ pub struct Store {
     batch: std::cell::RefCell<Option<Vec<Change>>>,
     /// Set while received rows are checked by the kinds' rules (`received.rs`).
     received_scope: std::sync::atomic::AtomicBool,
+    /// The global search's index, once opened (`search.rs`).
+    search: std::cell::RefCell<Option<search::SearchIndex>>,
 }
 
 /// Options for creating a new database file.
@@ -217,6 +221,7 @@ impl Store {
         configure_reading(&conn)?;
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        store.attach_search_index();
         Ok(store)
     }
 
@@ -242,6 +247,7 @@ impl Store {
         }
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        store.attach_search_index();
         Ok(store)
     }
 
@@ -340,6 +346,7 @@ impl Store {
             listener: None,
             batch: std::cell::RefCell::new(None),
             received_scope: std::sync::atomic::AtomicBool::new(false),
+            search: std::cell::RefCell::new(None),
         })
     }
 
@@ -393,14 +400,16 @@ impl Store {
             }
             return;
         }
+        let mut merged = Vec::new();
+        for change in changes {
+            add_change(&mut merged, change);
+        }
+        if merged.is_empty() {
+            return;
+        }
+        self.note_for_search(&merged);
         if let Some(listener) = &self.listener {
-            let mut merged = Vec::new();
-            for change in changes {
-                add_change(&mut merged, change);
-            }
-            if !merged.is_empty() {
-                listener(&merged);
-            }
+            listener(&merged);
         }
     }
 

@@ -57,8 +57,10 @@ fn main() {
     let store = Store::open_existing(&path).expect("reopen");
     println!("reopen (index checked): {:.0} ms", ms(started));
     let queries = [
-        "synthetic city 1234",
+        "synthetic city 999",
+        "city 12345",
         "city 9",
+        "synthetic",
         "bogota",
         "director",
         "synthetic meeting",

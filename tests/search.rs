@@ -263,6 +263,26 @@ fn hostile_query_strings_never_fail_and_find_only_what_their_words_say() {
             found
         );
     }
+    // Every mix of FTS5's syntax and words, deterministically shuffled.
+    let pieces = [
+        "\"", "*", "NEAR", "near/3", "(", ")", "OR", "AND", "NOT", ":", "^", "+", "-", "bogota",
+        "cu", "c", "{", "}", ",", "\0",
+    ];
+    let mut seed: u64 = 42;
+    for _ in 0..500 {
+        let mut query = String::new();
+        for _ in 0..6 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            query.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            if seed & 1 == 0 {
+                query.push(' ');
+            }
+        }
+        let found = store.search(&query, 10);
+        assert!(found.is_ok(), "{query:?}: {found:?}");
+    }
     // The operators are words like any other: no record holds "or".
     assert!(store
         .search("bogota OR cumbre", 10)

@@ -39,7 +39,9 @@ pub const MAX_PER_KIND: usize = 100;
 pub const COUNT_CAP: u64 = 1000;
 
 /// Bumped whenever what is indexed or how changes: an older index is rebuilt.
-const INDEX_FORMAT: &str = "1";
+const INDEX_FORMAT: &str = "2";
+/// Most words a typed word's start is widened to; beyond, FTS5's own prefix query.
+const MAX_PREFIX_TERMS: usize = 32;
 
 /// One record found.
 #[derive(Serialize, TS, Debug, Clone, PartialEq)]
@@ -144,6 +146,7 @@ const BOOK_SQL: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stale (kind TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS terms (kind TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (kind, term)) WITHOUT ROWID;
 ";
 
 /// The index: its own connection, to a file beside the database or in memory.
@@ -207,7 +210,12 @@ impl SearchIndex {
     /// Creates what is missing and refuses objects Cabildo does not write.
     fn prepare(&self) -> Result<()> {
         self.conn.execute_batch(BOOK_SQL)?;
-        let mut expected: Vec<String> = vec!["meta".into(), "pending".into(), "stale".into()];
+        let mut expected: Vec<String> = vec![
+            "meta".into(),
+            "pending".into(),
+            "stale".into(),
+            "terms".into(),
+        ];
         for kind in searched_kinds() {
             let table = fts_table(kind);
             let sql: Option<String> = self
@@ -350,23 +358,70 @@ fn words_of(values: &[Option<String>]) -> String {
     out
 }
 
-/// The FTS query for what the user typed: every word must match, the last one also
-/// as the start of a word. None when nothing searchable is left.
-pub(crate) fn match_expression(text: &str) -> Option<String> {
+/// The words of what the user typed, folded and bounded: every word must match,
+/// the last one also as the start of a word.
+pub(crate) fn query_words(text: &str) -> Vec<String> {
     let bounded: String = text.chars().take(MAX_QUERY_CHARS).collect();
-    let folded = fold(&bounded);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    let words = &words[..words.len().min(MAX_QUERY_WORDS)];
-    let (last, rest) = words.split_last()?;
-    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
-    let mut parts: Vec<String> = rest.iter().map(|w| quote(w)).collect();
-    // A one-letter prefix would gather most of the index: it must match whole.
-    if last.chars().count() >= 2 {
-        parts.push(format!("{}*", quote(last)));
-    } else {
-        parts.push(quote(last));
+    fold(&bounded)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(MAX_QUERY_WORDS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A word as an FTS5 string: never syntax, whatever it holds.
+fn quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+impl SearchIndex {
+    /// The FTS5 query of the words over one kind; None when the kind cannot match.
+    /// A word's start is widened to the kind's words that start so (an OR of whole
+    /// words, read lazily), not left to FTS5's prefix query, which gathers every
+    /// match of a common start before the first answer.
+    fn expression(&self, kind: RecordKind, words: &[String]) -> Result<Option<String>> {
+        let Some((last, rest)) = words.split_last() else {
+            return Ok(None);
+        };
+        let mut parts: Vec<String> = rest.iter().map(|w| quote(w)).collect();
+        // A one-letter start would gather most of the index: it must match whole.
+        if last.chars().count() < 2 {
+            parts.push(quote(last));
+            return Ok(Some(parts.join(" AND ")));
+        }
+        let upper = format!("{last}\u{10FFFF}");
+        let terms: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT term FROM terms WHERE kind = ?1 AND term >= ?2 AND term < ?3 ORDER BY term LIMIT ?4",
+            )?
+            .query_map(
+                params![kind.as_str(), last, upper, MAX_PREFIX_TERMS as i64 + 1],
+                |r| r.get::<_, String>(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        if terms.len() > MAX_PREFIX_TERMS {
+            parts.push(format!("{}*", quote(last)));
+        } else {
+            let any: Vec<String> = terms.iter().map(|t| quote(t)).collect();
+            parts.push(format!("({})", any.join(" OR ")));
+        }
+        Ok(Some(parts.join(" AND ")))
     }
-    Some(parts.join(" "))
+
+    fn add_terms<'a>(&self, kind: RecordKind, words: impl Iterator<Item = &'a str>) -> Result<()> {
+        let mut add = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO terms (kind, term) VALUES (?1, ?2)")?;
+        for word in words {
+            add.execute(params![kind.as_str(), word])?;
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -483,6 +538,10 @@ impl Store {
             .conn
             .execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
         index.conn.execute_batch(&create_fts_sql(kind))?;
+        index
+            .conn
+            .execute("DELETE FROM terms WHERE kind = ?1", [kind.as_str()])?;
+        let mut terms: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut insert = index.conn.prepare(&format!(
             "INSERT INTO {table} (rowid, words) VALUES (?1, ?2)"
         ))?;
@@ -499,9 +558,21 @@ impl Store {
             let words = words_of(&values);
             if !words.is_empty() {
                 insert.execute(params![row.get::<_, i64>(0)?, words])?;
+                for word in words.split(' ') {
+                    if !terms.contains(word) {
+                        terms.insert(word.to_string());
+                    }
+                }
             }
             count += 1;
         }
+        drop(insert);
+        index.add_terms(kind, terms.iter().map(String::as_str))?;
+        // One segment: queries read one b-tree instead of many.
+        index.conn.execute(
+            &format!("INSERT INTO {table} ({table}) VALUES ('optimize')"),
+            [],
+        )?;
         Ok(count)
     }
 
@@ -532,6 +603,7 @@ impl Store {
             .execute([rowid])?;
         let words = words_of(&values);
         if !deleted && !words.is_empty() {
+            index.add_terms(kind, words.split(' '))?;
             index
                 .conn
                 .prepare_cached(&format!(
@@ -546,9 +618,10 @@ impl Store {
     /// word must match, the last also as a word's start). At most `per_kind_limit`
     /// hits per kind, each kind with its count.
     pub fn search(&self, text: &str, per_kind_limit: usize) -> Result<SearchResults> {
-        let Some(expression) = match_expression(text) else {
+        let words = query_words(text);
+        if words.is_empty() {
             return Ok(SearchResults::default());
-        };
+        }
         self.sync_search_index()?;
         let limit = per_kind_limit.clamp(1, MAX_PER_KIND);
         let guard = self.search.borrow();
@@ -557,6 +630,9 @@ impl Store {
             .ok_or_else(|| Error::Argument("search index".into()))?;
         let mut results = SearchResults::default();
         for kind in searched_kinds() {
+            let Some(expression) = index.expression(kind, &words)? else {
+                continue;
+            };
             let mut stmt = index.conn.prepare_cached(&format!(
                 "SELECT rowid FROM {} WHERE {0} MATCH ?1 LIMIT ?2",
                 fts_table(kind)

@@ -132,6 +132,9 @@ export async function recordsList<K extends RecordKind>(
   return (await call('records_list', { kind, cityId })) as RecordTypes[K][];
 }
 
+/** Records of every kind found by their words, grouped by kind (the core's index). */
+export const search = (text: string, limit?: number) => call('search', { text, limit });
+
 export async function recordGet<K extends RecordKind>(kind: K, id: string): Promise<RecordTypes[K]> {
   return (await call('record_get', { kind, id })) as RecordTypes[K];
 }

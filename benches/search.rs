@@ -99,4 +99,30 @@ fn main() {
             summary.join(" ")
         );
     }
+    // One write, then the search that indexes it (the pending path).
+    let mut store = store;
+    let mut city = cabildo::model::City {
+        meta: Default::default(),
+        name: "Zzyzx Bench".into(),
+        country: "US".into(),
+        population: None,
+        population_year: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        cdp_account: None,
+    };
+    let started = Instant::now();
+    city = store.insert(city).expect("insert");
+    let write = ms(started);
+    let started = Instant::now();
+    let found = store.search("zzyzx", 10).expect("search");
+    println!(
+        "one insert {write:.1} ms, then the search that indexes it {:.1} ms ({} found)",
+        ms(started),
+        found.groups.len()
+    );
+    store
+        .delete(cabildo::RecordKind::City, &city.meta.id)
+        .expect("delete");
 }

@@ -27,13 +27,18 @@ export interface OpenRequest {
   id: string;
 }
 
+/** A request no screen took by then is dropped (a kind whose form is not shown). */
+const REQUEST_LIFETIME_MS = 5000;
+
 class OpeningState {
   /** A record waiting for its screen to open it. */
   pending = $state<OpenRequest | null>(null);
+  private askedAt = 0;
 
   /** Goes to the record's screen and asks it to open the record. */
   open(kind: RecordKind, id: string) {
     this.pending = { kind, id };
+    this.askedAt = Date.now();
     const href = hrefFor(SCREEN_OF_KIND[kind]);
     if (typeof location !== 'undefined' && location.hash !== href) location.hash = href;
   }
@@ -43,7 +48,7 @@ class OpeningState {
     const request = this.pending;
     if (!request || request.kind !== kind) return null;
     this.pending = null;
-    return request;
+    return Date.now() - this.askedAt <= REQUEST_LIFETIME_MS ? request : null;
   }
 }
 

@@ -22,6 +22,7 @@ pub mod portfolio;
 pub mod records;
 pub mod roi;
 pub mod store;
+pub mod text;
 
 pub use error::{Error, ErrorCode, Result};
 pub use kinds::RecordKind;

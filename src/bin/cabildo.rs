@@ -24,6 +24,9 @@ mod import_cli;
 #[path = "cli/list.rs"]
 mod list_cli;
 
+#[path = "cli/search.rs"]
+mod search_cli;
+
 #[derive(Parser)]
 #[command(
     name = "cabildo",
@@ -138,6 +141,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find records of every kind by their words (case and accents ignored).
+    Search(search_cli::SearchArgs),
     /// Write (or with --check, compare) the TypeScript bindings of the UI.
     Bindings {
         #[arg(long, default_value = cabildo::bindings::BINDINGS_PATH)]
@@ -343,6 +348,7 @@ fn run(command: Command) -> Result<()> {
         } => import_cli::undo(&file, &import_id, &lang)?,
         Command::Imports { file, json } => import_cli::list(&file, json)?,
         Command::List(args) => list_cli::run(args)?,
+        Command::Search(args) => search_cli::run(&args)?,
         Command::Template { out, kind, lang } => import_cli::template(&out, &kind, &lang)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();

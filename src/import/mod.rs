@@ -21,6 +21,7 @@ use crate::kinds::{Field, FieldType, KindDesc, LabelPart, RecordKind};
 use crate::numbers::{self, NumberFormat};
 use crate::store::Store;
 
+pub use crate::text::fold;
 pub use sheet::{read_sheets, Cell, Sheet};
 pub use template::write_template;
 
@@ -227,26 +228,6 @@ pub struct Preview {
 }
 
 // ---- words ------------------------------------------------------------------------
-
-/// Lower case, accents off, only letters, digits and single spaces.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars().flat_map(|c| c.to_lowercase()) {
-        let base = match ch {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        };
-        out.push(base);
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Header words people use for a field beyond its label in the description.
 fn synonyms(field: &Field) -> &'static [&'static str] {

@@ -33,6 +33,8 @@ mod received;
 // spreadsheets brought in (issue 12)
 pub mod imports;
 pub mod page;
+// global search (issue 13)
+pub mod search;
 
 /// `PRAGMA application_id` of every Cabildo file ("CBLD").
 pub const APPLICATION_ID: i32 = 0x4342_4C44;
@@ -143,6 +145,8 @@ pub struct Store {
     /// The last ROI report and the query and file state it answered: a dashboard of
     /// many cities pages through its rows without computing it again.
     last_report: std::cell::RefCell<Option<KeptReport>>,
+    /// The global search's index, once opened (`search.rs`).
+    search: std::cell::RefCell<Option<search::SearchIndex>>,
 }
 
 /// Options for creating a new database file.
@@ -227,6 +231,7 @@ impl Store {
         configure_reading(&conn)?;
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        store.attach_search_index();
         Ok(store)
     }
 
@@ -252,6 +257,7 @@ impl Store {
         }
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        store.attach_search_index();
         Ok(store)
     }
 
@@ -353,6 +359,7 @@ impl Store {
             received_scope: std::sync::atomic::AtomicBool::new(false),
             totals: Default::default(),
             last_report: Default::default(),
+            search: std::cell::RefCell::new(None),
         })
     }
 
@@ -434,14 +441,16 @@ impl Store {
             }
             return;
         }
+        let mut merged = Vec::new();
+        for change in changes {
+            add_change(&mut merged, change);
+        }
+        if merged.is_empty() {
+            return;
+        }
+        self.note_for_search(&merged);
         if let Some(listener) = &self.listener {
-            let mut merged = Vec::new();
-            for change in changes {
-                add_change(&mut merged, change);
-            }
-            if !merged.is_empty() {
-                listener(&merged);
-            }
+            listener(&merged);
         }
     }
 
@@ -1224,10 +1233,10 @@ fn register_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             Ok(match ctx.get_raw(0) {
                 rusqlite::types::ValueRef::Text(t) => {
-                    Some(crate::import::fold(&String::from_utf8_lossy(t)))
+                    Some(crate::text::fold(&String::from_utf8_lossy(t)))
                 }
                 rusqlite::types::ValueRef::Null => None,
-                other => Some(crate::import::fold(&match other {
+                other => Some(crate::text::fold(&match other {
                     rusqlite::types::ValueRef::Integer(n) => n.to_string(),
                     rusqlite::types::ValueRef::Real(x) => x.to_string(),
                     _ => String::new(),

@@ -251,7 +251,7 @@ fn filter_sql(desc: &KindDesc, filter: &ListFilter, c: &mut Condition) -> Result
 /// The folded words of a search, each a condition.
 fn search_words(search: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    for word in crate::import::fold(search).split(' ') {
+    for word in crate::text::fold(search).split(' ') {
         let word: String = word.chars().take(MAX_SEARCH_WORD_CHARS).collect();
         if !word.is_empty() && !words.contains(&word) {
             words.push(word);
@@ -278,8 +278,8 @@ fn word_sql(desc: &KindDesc, word: &str, c: &mut Condition) -> String {
                 let codes: Vec<&str> = values
                     .iter()
                     .filter(|w| {
-                        crate::import::fold(w.es).contains(word)
-                            || crate::import::fold(w.en).contains(word)
+                        crate::text::fold(w.es).contains(word)
+                            || crate::text::fold(w.en).contains(word)
                     })
                     .map(|w| w.code)
                     .collect();
@@ -339,7 +339,7 @@ fn order_sql(desc: &KindDesc, query: &ListQuery) -> Result<String> {
         FieldType::Enum { values, .. } => {
             let mut words: Vec<(String, &str)> = values
                 .iter()
-                .map(|w| (crate::import::fold(query.lang.pick(w.es, w.en)), w.code))
+                .map(|w| (crate::text::fold(query.lang.pick(w.es, w.en)), w.code))
                 .collect();
             words.sort();
             let cases: String = words

@@ -142,6 +142,9 @@ export const recordsPage = (query: ListQuery): Promise<ListPage> => call('record
 export const recordsDistinct = (kind: RecordKind, field: string, cityId: string | null = null) =>
   call('records_distinct', { kind, field, cityId });
 
+/** Records of every kind found by their words, grouped by kind (the core's index). */
+export const search = (text: string, limit?: number) => call('search', { text, limit });
+
 export async function recordGet<K extends RecordKind>(kind: K, id: string): Promise<RecordTypes[K]> {
   return (await call('record_get', { kind, id })) as RecordTypes[K];
 }

@@ -164,6 +164,28 @@ total_minor: number,
  */
 total: number, contributions: Array<Contribution>, };
 
+export type SearchHit = { kind: RecordKind, id: string, 
+/**
+ * The kind's label rule (`KindDesc::label_sql`).
+ */
+label: string, 
+/**
+ * The city the record belongs to, for kinds that belong to one.
+ */
+city: string | null, };
+
+export type SearchGroup = { kind: RecordKind, hits: Array<SearchHit>, 
+/**
+ * Records of the kind that match, counted up to `COUNT_CAP`.
+ */
+total: number, 
+/**
+ * True when more than `total` match.
+ */
+more: boolean, };
+
+export type SearchResults = { groups: Array<SearchGroup>, };
+
 export type Meta = { id: string, 
 /**
  * UTC milliseconds.

@@ -2,7 +2,7 @@
 // functions, by build.rs). Do not edit: run `CABILDO_WRITE_BINDINGS=1 cargo test -p cabildo-app --test bindings`.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RowsWindow, RuleBreak, TrashItem } from './bindings';
+import type { AdoptAs, BackupInfo, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RowsWindow, RuleBreak, SearchResults, TrashItem } from './bindings';
 
 export type ShellErrorCode = "no_database" | "no_plan" | "shell" | "from_elsewhere" | "ipc";
 
@@ -145,4 +145,5 @@ export interface Commands {
   imports_list: { args: Record<string, never>; result: Array<ImportEntry> };
   import_undo: { args: { importId: string; lang: Lang }; result: number };
   import_template: { args: { kind: RecordKind; path: string; lang: Lang }; result: string };
+  search: { args: { text: string; limit?: number | null }; result: SearchResults };
 }

@@ -264,6 +264,12 @@ export const en: Record<UiKey, string> = {
   'settings.rolesLead': 'Hourly cost of each role, to value staff and officials’ time.',
   'settings.cities': 'Cities in this file',
   'settings.file': 'Open file: {path}',
+  'search.label': 'Search the whole file',
+  'search.placeholder': 'Search…',
+  'search.shortcut': 'Ctrl K',
+  'search.noResults': 'Nothing found.',
+  'search.more': 'more than {count}',
+
   'trash.kind': 'Kind',
   'trash.dependents': 'Dependents',
   'trash.withDependents': '{count}',

@@ -264,6 +264,12 @@ export const es = {
   'settings.rolesLead': 'Costo por hora de cada rol, para valorar el tiempo del personal y de las autoridades.',
   'settings.cities': 'Ciudades del archivo',
   'settings.file': 'Archivo abierto: {path}',
+  'search.label': 'Buscar en todo el archivo',
+  'search.placeholder': 'Buscar…',
+  'search.shortcut': 'Ctrl K',
+  'search.noResults': 'Nada encontrado.',
+  'search.more': 'más de {count}',
+
   'trash.kind': 'Tipo',
   'trash.dependents': 'Dependientes',
   'trash.withDependents': '{count}',

@@ -1,0 +1,79 @@
+// The top bar's global search (issue 13): Ctrl+K, words without accents find
+// records of every kind grouped by kind, and Enter opens the chosen record's
+// form on its screen.
+
+import { allByTestId, byTestId, goTo, openDemo, screenshot } from '../lib/helpers.mjs';
+
+/** What the results panel shows: each group's kind, and each hit's kind and label. */
+async function shown() {
+  return browser.execute(() => ({
+    groups: [...document.querySelectorAll('[data-testid="global-search-group"]')].map((g) => g.dataset.kind),
+    hits: [...document.querySelectorAll('[data-testid="global-search-hit"]')].map((h) => [
+      h.dataset.kind,
+      h.querySelector('.label')?.textContent ?? '',
+    ]),
+  }));
+}
+
+/**
+ * Types a new query as a person does: select what is there, type over it.
+ * (WebKitWebDriver drops a key repeated at once: the queries have no double letters.)
+ */
+async function typeQuery(text) {
+  const input = await byTestId('global-search-input');
+  await input.click();
+  await browser.execute((el) => el.select(), input);
+  await browser.keys(['Backspace']);
+  await browser.keys(text);
+  await browser.waitUntil(async () => (await input.getValue()) === text, {
+    timeoutMsg: `the box never read "${text}" (it read "${await input.getValue()}")`,
+  });
+}
+
+describe('Global search', () => {
+  it('is focused by Ctrl+K', async () => {
+    await openDemo();
+    await goTo('dashboard');
+    await browser.keys(['Control', 'k']);
+    await browser.waitUntil(
+      async () => browser.execute(() => document.activeElement?.getAttribute('data-testid')),
+      { timeoutMsg: 'nothing focused' },
+    );
+    const focused = await browser.execute(() => document.activeElement?.getAttribute('data-testid'));
+    expect(focused).toBe('global-search-input');
+  });
+
+  it('finds records of several kinds by words typed without accents, grouped by kind', async () => {
+    await typeQuery('techos solares');
+    await browser.waitUntil(async () => (await allByTestId('global-search-hit')).length > 0, {
+      timeoutMsg: 'no results',
+    });
+    const { groups, hits } = await shown();
+    expect(groups).toEqual(expect.arrayContaining(['project', 'outcome']));
+    expect(hits).toContainEqual(['project', 'Techos solares en edificios municipales']);
+    await screenshot('search-results');
+  });
+
+  it('says when nothing matches, even for FTS syntax', async () => {
+    await typeQuery('"NEAR( OR *');
+    await byTestId('global-search-empty').waitForDisplayed();
+    await expect(byTestId('global-search-empty')).toHaveText('Nada encontrado.');
+  });
+
+  it('opens the chosen record in its form with Enter', async () => {
+    await typeQuery('financiamiento climatico');
+    await browser.waitUntil(
+      async () => (await shown()).hits.some(([kind]) => kind === 'meeting'),
+      { timeoutMsg: 'the meeting was not found' },
+    );
+    const { hits } = await shown();
+    const index = hits.findIndex(([kind]) => kind === 'meeting');
+    for (let i = 0; i < index; i += 1) await browser.keys('ArrowDown');
+    await browser.keys('Enter');
+    await expect(byTestId('main')).toHaveAttribute('data-screen', 'meetings');
+    const title = await byTestId('form-meeting-title');
+    await title.waitForDisplayed();
+    await expect(title).toHaveValue('Taller de financiamiento climático');
+    await screenshot('search-opened');
+  });
+});

@@ -12,3 +12,17 @@ CREATE INDEX outcome_live_occurred_on ON outcome(occurred_on) WHERE deleted = 0;
 CREATE INDEX outcome_live_city_occurred_on ON outcome(city_id, occurred_on) WHERE deleted = 0;
 CREATE INDEX thesis_live_start_on ON thesis(start_on) WHERE deleted = 0;
 CREATE INDEX metric_live_year ON metric(year) WHERE deleted = 0;
+-- The newest stamp of each kind, read at every open (the store's clock never steps
+-- back): from the index's end instead of a scan of millions of rows.
+CREATE INDEX city_updated_at ON city(updated_at);
+CREATE INDEX network_updated_at ON network(updated_at);
+CREATE INDEX membership_updated_at ON membership(updated_at);
+CREATE INDEX thesis_updated_at ON thesis(updated_at);
+CREATE INDEX meeting_updated_at ON meeting(updated_at);
+CREATE INDEX cost_entry_updated_at ON cost_entry(updated_at);
+CREATE INDEX role_rate_updated_at ON role_rate(updated_at);
+CREATE INDEX exchange_rate_updated_at ON exchange_rate(updated_at);
+CREATE INDEX project_updated_at ON project(updated_at);
+CREATE INDEX outcome_updated_at ON outcome(updated_at);
+CREATE INDEX attribution_updated_at ON attribution(updated_at);
+CREATE INDEX metric_updated_at ON metric(updated_at);

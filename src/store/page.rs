@@ -437,11 +437,16 @@ impl Store {
     /// How SQLite would read a page: whether it sorts the matching records itself (no
     /// index gives the order), and whether it walks a whole index to find them.
     fn plan(&self, desc: &KindDesc, cond: &Condition, order: &str) -> Result<Plan> {
-        let sql = format!(
-            "EXPLAIN QUERY PLAN SELECT t.rowid FROM {} t WHERE {} ORDER BY {order}",
+        let select = format!(
+            "SELECT t.rowid FROM {} t WHERE {} ORDER BY {order}",
             desc.table, cond.sql
         );
-        let mut stmt = self.conn.prepare(&sql)?;
+        self.plan_of(&select, cond)
+    }
+
+    /// The plan SQLite would follow for `select` (a query over alias `t`).
+    fn plan_of(&self, select: &str, cond: &Condition) -> Result<Plan> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {select}"))?;
         let details = stmt
             .query_map(params_from_iter(cond.args.iter()), |r| {
                 r.get::<_, String>(3)
@@ -473,19 +478,8 @@ impl Store {
         }
         // As for a page: walking a whole index to reach every row at random is slower
         // than reading the table (a count of the partial index alone is fine).
-        let plan = format!(
-            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM {} t WHERE {}",
-            desc.table, cond.sql
-        );
-        let walks_index = self
-            .conn
-            .prepare(&plan)?
-            .query_map(params_from_iter(cond.args.iter()), |r| {
-                r.get::<_, String>(3)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .iter()
-            .any(|d| d.starts_with("SCAN t USING INDEX"));
+        let count = format!("SELECT COUNT(*) FROM {} t WHERE {}", desc.table, cond.sql);
+        let walks_index = self.plan_of(&count, cond)?.walks_index;
         let hint = if walks_index { " NOT INDEXED" } else { "" };
         let sql = format!(
             "SELECT COUNT(*) FROM {} t{hint} WHERE {}",

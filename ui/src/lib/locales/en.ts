@@ -159,7 +159,7 @@ export const en: Record<UiKey, string> = {
   'dashboard.byCity': 'By city',
   'dashboard.col.memberships': 'Memberships',
   'dashboard.col.passive': 'Passive',
-  'dashboard.showMemberships': 'Show memberships',
+  'dashboard.showMemberships': 'Open',
   'dashboard.showMembershipsOf': 'Show the memberships of {name}',
   'dashboard.membershipsOf': 'Memberships of {name}',
   'dashboard.closeRows': 'Close',

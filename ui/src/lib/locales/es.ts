@@ -159,7 +159,7 @@ export const es = {
   'dashboard.byCity': 'Por ciudad',
   'dashboard.col.memberships': 'Membresías',
   'dashboard.col.passive': 'Pasivas',
-  'dashboard.showMemberships': 'Ver membresías',
+  'dashboard.showMemberships': 'Abrir',
   'dashboard.showMembershipsOf': 'Ver las membresías de {name}',
   'dashboard.membershipsOf': 'Membresías de {name}',
   'dashboard.closeRows': 'Cerrar',

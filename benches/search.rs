@@ -111,6 +111,7 @@ fn main() {
         longitude: None,
         region: None,
         cdp_account: None,
+        income_group: None,
     };
     let started = Instant::now();
     city = store.insert(city).expect("insert");

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::ids::IdSource;
-use crate::model::{Meta, Network, Scope};
+use crate::model::{FeeBasis, FeeRule, Meta, Network, Scope};
 
 struct Seed {
     acronym: &'static str,
@@ -204,6 +204,77 @@ pub fn networks() -> Vec<Network> {
             website: Some(s.website.into()),
             source: Some(s.source.into()),
             as_of,
+        })
+        .collect()
+}
+
+/// One fee rule of the seed: a network's dues over a period, as its source states them.
+struct FeeSeed {
+    acronym: &'static str,
+    valid_from: (i32, u32, u32),
+    valid_to: Option<(i32, u32, u32)>,
+    basis: FeeBasis,
+    currency: Option<&'static str>,
+    /// Flat amount, minor units.
+    amount: Option<i64>,
+    /// Major units per resident.
+    per_resident: Option<f64>,
+    min: Option<i64>,
+    max: Option<i64>,
+    /// Low, lower-middle, upper-middle, high income, minor units.
+    by_income: Option<[i64; 4]>,
+    source: &'static str,
+    notes: &'static str,
+}
+
+const FEE_SEEDS: &[FeeSeed] = &FEE_RULES;
+
+include!("catalog_fees.rs");
+
+const FEE_SEED: u64 = 0xCA7A_FEE5;
+
+fn ymd((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+/// The seed fee rules, as records, for the seed networks (`networks()`): the same ids
+/// and stamps in every file, like the networks.
+pub fn fee_rules() -> Vec<FeeRule> {
+    let networks = networks();
+    let stamp = networks.first().map_or(0, |n| n.meta.created_at);
+    let mut ids = IdSource::new(FEE_SEED, stamp as u64);
+    FEE_SEEDS
+        .iter()
+        .filter_map(|s| {
+            let network = networks.iter().find(|n| n.acronym == s.acronym)?;
+            let income = s.by_income.map(|t| t.map(Some)).unwrap_or([None; 4]);
+            Some(FeeRule {
+                meta: Meta {
+                    id: ids.next_id(),
+                    created_at: stamp,
+                    updated_at: stamp,
+                    updated_by: CATALOG_OFFICE.into(),
+                    deleted: false,
+                    trashed_with: None,
+                },
+                network_id: network.meta.id.clone(),
+                valid_from: ymd(s.valid_from),
+                valid_to: s.valid_to.map(ymd),
+                basis: s.basis,
+                currency: s.currency.map(str::to_string),
+                amount_minor: s.amount,
+                per_resident: s.per_resident,
+                min_minor: s.min,
+                max_minor: s.max,
+                population_from: None,
+                population_to: None,
+                low_minor: income[0],
+                lower_middle_minor: income[1],
+                upper_middle_minor: income[2],
+                high_minor: income[3],
+                source: s.source.into(),
+                notes: (!s.notes.is_empty()).then(|| s.notes.to_string()),
+            })
         })
         .collect()
 }

@@ -101,6 +101,8 @@ impl Demo<'_> {
             hours: None,
             role: None,
             description: Some(what.into()),
+            invoice_id: None,
+            reference: None,
         })
     }
 
@@ -125,6 +127,8 @@ impl Demo<'_> {
             hours: Some(hours),
             role: Some(role.into()),
             description: Some(what.into()),
+            invoice_id: None,
+            reference: None,
         })
     }
 
@@ -247,6 +251,7 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
         longitude: Some(-103.41),
         region: Some("Latin America".into()),
         cdp_account: None,
+        income_group: Some(IncomeGroup::UpperMiddle),
     })?;
 
     // Exchange rates to MXN, monthly for 27 months; role rates with a raise a year ago.
@@ -293,13 +298,14 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
     }
 
     let active = MembershipStatus::Active;
+    // C40 charges no dues: recorded as zero, so the budget knows rather than guesses.
     let c40 = d.membership(
         "C40",
         d.ago(60, 15),
         active,
         MembershipRole::Board,
         true,
-        None,
+        Some((0, "USD")),
         None,
     )?;
     let iclei = d.membership(
@@ -385,9 +391,11 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
     d.put(old)?;
 
     // Costs over two years: dues, travel, hosting, hours.
+    // The latest year's dues payments settle the invoices recorded at the end.
+    let mut paid_dues: Vec<String> = Vec::new();
     for year in 0..2u32 {
         let base = 12 * year;
-        d.money_cost(
+        let id = d.money_cost(
             Some(&iclei),
             d.ago(base + 2, 10),
             CostCategory::Dues,
@@ -395,7 +403,7 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
             "EUR",
             "Cuota anual ICLEI",
         )?;
-        d.money_cost(
+        let id_metropolis = d.money_cost(
             Some(&metropolis),
             d.ago(base + 3, 5),
             CostCategory::Dues,
@@ -403,7 +411,7 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
             "EUR",
             "Cuota anual Metropolis",
         )?;
-        d.money_cost(
+        let id_uclg = d.money_cost(
             Some(&uclg),
             d.ago(base + 4, 12),
             CostCategory::Dues,
@@ -411,7 +419,7 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
             "USD",
             "Cuota anual CGLU",
         )?;
-        d.money_cost(
+        let id_mercociudades = d.money_cost(
             Some(&mercociudades),
             d.ago(base + 6, 20),
             CostCategory::Dues,
@@ -419,6 +427,9 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
             "USD",
             "Cuota anual Mercociudades",
         )?;
+        if year == 0 {
+            paid_dues.extend([id, id_metropolis, id_uclg, id_mercociudades]);
+        }
         d.money_cost(
             Some(&metropolis),
             d.ago(base + 5, 18),
@@ -711,6 +722,8 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
     o.interest_rate = Some(9.2);
     o.tenor_years = Some(18.0);
     o.grace_years = Some(4.0);
+    o.repayment_profile = Some(RepaymentProfile::Annuity);
+    o.payments_per_year = Some(2);
     o.financing_status = Some(FinancingStatus::Disbursed);
     o.committed_minor = Some(210_000_000_00);
     o.disbursed_minor = Some(52_500_000_00);
@@ -845,5 +858,139 @@ fn populate_in(store: &mut Store, anchor: NaiveDate) -> Result<()> {
             source: Some(source.into()),
         })?;
     }
+    budget_cycle(
+        &mut d,
+        &paid_dues,
+        [&c40, &iclei, &metropolis, &uclg, &mercociudades],
+    )?;
+    Ok(())
+}
+
+/// The budget cycle's records, written last so the records before keep their ids:
+/// this year's dues invoices (the latest payments settle four, Mercociudades' is in
+/// arrears), next year's plans and budget rates, and a second loan on other terms.
+fn budget_cycle(d: &mut Demo, paid_dues: &[String], memberships: [&String; 5]) -> Result<()> {
+    let [c40, iclei, metropolis, uclg, mercociudades] = memberships;
+    let year = d.anchor.year();
+    // (membership, dues year, amount, currency, due: months ago and day, number);
+    // Mercociudades paid last year's dues late.
+    let invoices = [
+        (iclei, year, 8_500_00, "EUR", (2, 1), "ICLEI-0412"),
+        (metropolis, year, 11_010_00, "EUR", (3, 1), "MET-118"),
+        (uclg, year, 6_000_00, "USD", (4, 1), "UCLG-2291"),
+        (mercociudades, year - 1, 2_000_00, "USD", (7, 1), "MC-0087"),
+    ];
+    for ((membership, dues_year, amount, currency, (months, day), number), payment) in
+        invoices.into_iter().zip(paid_dues)
+    {
+        let due_on = d.ago(months, day);
+        let invoice = d.put(Invoice {
+            meta: Meta::default(),
+            membership_id: membership.clone(),
+            year: dues_year,
+            amount_minor: amount,
+            currency: currency.into(),
+            issued_on: due_on.checked_sub_days(chrono::Days::new(30)),
+            due_on,
+            waived: false,
+            reference: Some(number.into()),
+            notes: None,
+        })?;
+        let mut cost: CostEntry = d.store.get(payment)?;
+        cost.invoice_id = Some(invoice);
+        cost.reference = Some(format!("SPEI {number}"));
+        d.store.update(cost)?;
+    }
+    // This year's Mercociudades dues: issued, due two months ago, not paid.
+    let due_on = d.ago(2, 15);
+    d.put(Invoice {
+        meta: Meta::default(),
+        membership_id: mercociudades.clone(),
+        year,
+        amount_minor: 2_000_00,
+        currency: "USD".into(),
+        issued_on: due_on.checked_sub_days(chrono::Days::new(30)),
+        due_on,
+        waived: false,
+        reference: Some("MC-0131".into()),
+        notes: None,
+    })?;
+
+    // Next year's plans: trips, people, days; hours by role.
+    let next = year + 1;
+    let plan = |membership: &str,
+                (trips, travellers, days): (i64, i64, f64),
+                (fare, daily, currency): (i64, i64, &str),
+                staff: f64,
+                officials: f64| BudgetPlan {
+        meta: Meta::default(),
+        membership_id: membership.into(),
+        fiscal_year: next,
+        trips: Some(trips),
+        travellers: Some(travellers),
+        days: Some(days),
+        fare_minor: Some(fare),
+        daily_minor: Some(daily),
+        travel_currency: Some(currency.into()),
+        staff_hours: (staff > 0.0).then_some(staff),
+        staff_role: (staff > 0.0).then(|| "Especialista técnico".into()),
+        officials_hours: (officials > 0.0).then_some(officials),
+        officials_role: (officials > 0.0).then(|| "Alcaldesa".into()),
+        decision: None,
+        justification: None,
+        notes: None,
+    };
+    for p in [
+        plan(c40, (2, 2, 4.0), (1_100_00, 320_00, "USD"), 360.0, 24.0),
+        plan(iclei, (1, 2, 5.0), (1_050_00, 280_00, "EUR"), 192.0, 0.0),
+        plan(
+            metropolis,
+            (1, 3, 4.0),
+            (1_200_00, 300_00, "EUR"),
+            24.0,
+            24.0,
+        ),
+        plan(uclg, (1, 1, 4.0), (950_00, 260_00, "USD"), 96.0, 0.0),
+        plan(
+            mercociudades,
+            (1, 2, 3.0),
+            (14_000_00, 3_800_00, "MXN"),
+            60.0,
+            0.0,
+        ),
+    ] {
+        d.put(p)?;
+    }
+    // The treasury's rates for next year's budget package.
+    for (currency, rate) in [("USD", 19.50), ("EUR", 21.20)] {
+        d.put(BudgetRate {
+            meta: Meta::default(),
+            fiscal_year: next,
+            currency: currency.into(),
+            quote_currency: "MXN".into(),
+            rate,
+            source: Some("Tesorería municipal, paquete económico".into()),
+        })?;
+    }
+
+    // A second loan on softer terms, still in the pipeline (no figure counts it yet).
+    let mut o = d.outcome(
+        OutcomeKind::Financing,
+        d.ago(2, 3),
+        "Préstamo del Banco Mundial para drenaje pluvial (vía Banobras), en negociación",
+        "Minuta de negociación",
+    );
+    o.amount_minor = Some(400_000_000_00);
+    o.currency = Some("MXN".into());
+    o.instrument = Some(Instrument::Loan);
+    o.source_type = Some(SourceType::DevelopmentBank);
+    o.source_name = Some("Banco Mundial, con Banobras".into());
+    o.interest_rate = Some(3.1);
+    o.tenor_years = Some(25.0);
+    o.grace_years = Some(5.0);
+    o.repayment_profile = Some(RepaymentProfile::EqualPrincipal);
+    o.payments_per_year = Some(2);
+    o.financing_status = Some(FinancingStatus::Pipeline);
+    d.put(o)?;
     Ok(())
 }

@@ -181,6 +181,7 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
             longitude,
             region: None,
             cdp_account: None,
+            income_group: None,
         },
     )?;
     let mut chosen: Vec<&String> = networks.iter().collect();
@@ -297,6 +298,8 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
                 currency,
                 hours,
                 role,
+                invoice_id: None,
+                reference: None,
                 description: None,
             },
         )?;
@@ -343,6 +346,19 @@ fn city(g: &mut Generator, store: &mut Store, index: usize, networks: &[String])
                 o.financing_status = Some(FinancingStatus::Committed);
                 o.committed_minor = Some(amount);
                 o.disbursed_minor = Some(amount / 2);
+                if matches!(
+                    o.instrument,
+                    Some(Instrument::Loan | Instrument::ConcessionalLoan)
+                ) {
+                    // Terms from the amount, not the generator: the rest of the file
+                    // stays what it was for a seed.
+                    o.interest_rate = Some((amount % 900) as f64 / 100.0);
+                    o.tenor_years = Some(5.0 + (amount % 21) as f64);
+                    o.grace_years = Some((amount % 4) as f64);
+                    o.repayment_profile =
+                        Some(crate::model::RepaymentProfile::ALL[(amount % 3) as usize]);
+                    o.payments_per_year = Some(1 + amount % 2);
+                }
             }
             OutcomeKind::PolicyTransfer => {
                 o.policy_instrument = Some(PolicyInstrument::Regulation);

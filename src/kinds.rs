@@ -15,12 +15,16 @@ crate::model::text_enum!(
     RecordKind "record_kind" {
         City = "city" ("Ciudad", "City"),
         Network = "network" ("Red", "Network"),
+        FeeRule = "fee_rule" ("Regla de cuota", "Fee rule"),
         Membership = "membership" ("Membresía", "Membership"),
+        Invoice = "invoice" ("Factura de cuota", "Dues invoice"),
+        BudgetPlan = "budget_plan" ("Plan presupuestario", "Budget plan"),
         Thesis = "thesis" ("Tesis", "Thesis"),
         Meeting = "meeting" ("Reunión", "Meeting"),
         CostEntry = "cost_entry" ("Costo", "Cost"),
         RoleRate = "role_rate" ("Tarifa por rol", "Role rate"),
         ExchangeRate = "exchange_rate" ("Tipo de cambio", "Exchange rate"),
+        BudgetRate = "budget_rate" ("Tipo de cambio presupuestario", "Budget exchange rate"),
         Project = "project" ("Proyecto", "Project"),
         Outcome = "outcome" ("Resultado", "Outcome"),
         Attribution = "attribution" ("Atribución", "Attribution"),
@@ -441,6 +445,46 @@ const NOT_TIME: When = When {
     negate: true,
     ..TIME
 };
+const DUES: When = When {
+    field: "category",
+    any_of: &["dues"],
+    negate: false,
+};
+const PUBLISHED: When = When {
+    field: "basis",
+    any_of: &["unpublished"],
+    negate: true,
+};
+const FLAT: When = When {
+    field: "basis",
+    any_of: &["flat"],
+    negate: false,
+};
+const PER_RESIDENT: When = When {
+    field: "basis",
+    any_of: &["per_resident"],
+    negate: false,
+};
+const BOUNDED_FEE: When = When {
+    field: "basis",
+    any_of: &["per_resident", "income_group", "population_income"],
+    negate: false,
+};
+const BY_INCOME: When = When {
+    field: "basis",
+    any_of: &["income_group", "population_income"],
+    negate: false,
+};
+const BY_POPULATION: When = When {
+    field: "basis",
+    any_of: &["population_income"],
+    negate: false,
+};
+const LOAN: When = When {
+    field: "instrument",
+    any_of: &["loan", "concessional_loan"],
+    negate: false,
+};
 const ACCELERATION: When = When {
     field: "kind",
     any_of: &["acceleration"],
@@ -490,6 +534,12 @@ static CITY: KindDesc = KindDesc {
             0.0,
             1e18,
             f("cdp_account", Integer, "Cuenta CDP", "CDP account"),
+        ),
+        f(
+            "income_group",
+            one_of(IncomeGroup::NAME, IncomeGroup::WORDS),
+            "Grupo de ingreso del país (Banco Mundial)",
+            "Country income group (World Bank)",
         ),
     ],
 };
@@ -706,6 +756,24 @@ static COST_ENTRY: KindDesc = KindDesc {
         ),
         when(TIME, req(f("role", Text, "Puesto", "Staff role"))),
         f("description", Text, "Descripción", "Description"),
+        when(
+            DUES,
+            f(
+                "invoice_id",
+                FieldType::Ref(RecordKind::Invoice),
+                "Factura que paga",
+                "Invoice it pays",
+            ),
+        ),
+        when(
+            DUES,
+            f(
+                "reference",
+                Text,
+                "Referencia del pago",
+                "Payment reference",
+            ),
+        ),
     ],
 };
 
@@ -939,6 +1007,28 @@ static OUTCOME: KindDesc = KindDesc {
             ),
         ),
         when(
+            LOAN,
+            f(
+                "repayment_profile",
+                one_of(RepaymentProfile::NAME, RepaymentProfile::WORDS),
+                "Forma de amortización",
+                "Repayment profile",
+            ),
+        ),
+        when(
+            LOAN,
+            bounded(
+                1.0,
+                2.0,
+                f(
+                    "payments_per_year",
+                    Integer,
+                    "Pagos por año (1 o 2)",
+                    "Payments a year (1 or 2)",
+                ),
+            ),
+        ),
+        when(
             FINANCING,
             req(f(
                 "financing_status",
@@ -1045,18 +1135,290 @@ static METRIC: KindDesc = KindDesc {
     ],
 };
 
+/// A fee amount in the rule's currency.
+const fn fee(name: &'static str, es: &'static str, en: &'static str) -> Field {
+    f(name, money("currency"), es, en)
+}
+
+static FEE_RULE: KindDesc = KindDesc {
+    kind: RecordKind::FeeRule,
+    table: "fee_rule",
+    city_scope: CityScope::None,
+    label: &[
+        LabelPart::Via("network_id", "acronym"),
+        LabelPart::Text(" · "),
+        LabelPart::Field("valid_from"),
+    ],
+    plural: ("Reglas de cuota", "Fee rules"),
+    fields: &[
+        req(f(
+            "network_id",
+            FieldType::Ref(RecordKind::Network),
+            "Red",
+            "Network",
+        )),
+        req(f("valid_from", Date, "Vigente desde", "Valid from")),
+        f("valid_to", Date, "Vigente hasta", "Valid to"),
+        req(f(
+            "basis",
+            one_of(FeeBasis::NAME, FeeBasis::WORDS),
+            "Base de la cuota",
+            "Fee basis",
+        )),
+        when(
+            PUBLISHED,
+            req(f("currency", Currency, "Moneda", "Currency")),
+        ),
+        when(FLAT, req(fee("amount_minor", "Cuota anual", "Annual fee"))),
+        when(
+            PER_RESIDENT,
+            req(bounded(
+                0.0,
+                1_000_000.0,
+                f(
+                    "per_resident",
+                    Decimal,
+                    "Cuota por habitante",
+                    "Fee per resident",
+                ),
+            )),
+        ),
+        when(BOUNDED_FEE, fee("min_minor", "Mínimo", "Minimum")),
+        when(BOUNDED_FEE, fee("max_minor", "Máximo", "Maximum")),
+        when(
+            BY_POPULATION,
+            bounded(
+                0.0,
+                100_000_000_000.0,
+                f(
+                    "population_from",
+                    Integer,
+                    "Población desde",
+                    "Population from",
+                ),
+            ),
+        ),
+        when(
+            BY_POPULATION,
+            bounded(
+                0.0,
+                100_000_000_000.0,
+                f("population_to", Integer, "Población hasta", "Population to"),
+            ),
+        ),
+        when(BY_INCOME, fee("low_minor", "Ingreso bajo", "Low income")),
+        when(
+            BY_INCOME,
+            fee(
+                "lower_middle_minor",
+                "Ingreso mediano bajo",
+                "Lower-middle income",
+            ),
+        ),
+        when(
+            BY_INCOME,
+            fee(
+                "upper_middle_minor",
+                "Ingreso mediano alto",
+                "Upper-middle income",
+            ),
+        ),
+        when(BY_INCOME, fee("high_minor", "Ingreso alto", "High income")),
+        req(f("source", Text, "Fuente", "Source")),
+        f("notes", LongText, "Notas", "Notes"),
+    ],
+};
+
+static INVOICE: KindDesc = KindDesc {
+    kind: RecordKind::Invoice,
+    table: "invoice",
+    city_scope: CityScope::ViaMembership,
+    label: &[
+        LabelPart::Field("year"),
+        LabelPart::Text(" "),
+        LabelPart::Field("reference"),
+    ],
+    plural: ("Facturas de cuotas", "Dues invoices"),
+    fields: &[
+        req(f(
+            "membership_id",
+            FieldType::Ref(RecordKind::Membership),
+            "Membresía",
+            "Membership",
+        )),
+        req(bounded(
+            1900.0,
+            2200.0,
+            f("year", Year, "Año de la cuota", "Dues year"),
+        )),
+        req(f(
+            "amount_minor",
+            money("currency"),
+            "Monto adeudado",
+            "Amount due",
+        )),
+        req(f("currency", Currency, "Moneda", "Currency")),
+        f("issued_on", Date, "Emitida el", "Issued on"),
+        req(f("due_on", Date, "Vence el", "Due on")),
+        f(
+            "waived",
+            Bool,
+            "Condonada por la red",
+            "Waived by the network",
+        ),
+        f("reference", Text, "Número de factura", "Invoice number"),
+        f("notes", LongText, "Notas", "Notes"),
+    ],
+};
+
+/// A count of a plan (trips, people): up to ten thousand.
+const fn count(name: &'static str, es: &'static str, en: &'static str) -> Field {
+    bounded(0.0, 10_000.0, f(name, Integer, es, en))
+}
+
+static BUDGET_PLAN: KindDesc = KindDesc {
+    kind: RecordKind::BudgetPlan,
+    table: "budget_plan",
+    city_scope: CityScope::ViaMembership,
+    label: &[LabelPart::Text("Plan "), LabelPart::Field("fiscal_year")],
+    plural: ("Planes presupuestarios", "Budget plans"),
+    fields: &[
+        req(f(
+            "membership_id",
+            FieldType::Ref(RecordKind::Membership),
+            "Membresía",
+            "Membership",
+        )),
+        req(bounded(
+            1900.0,
+            2200.0,
+            f("fiscal_year", Year, "Ejercicio fiscal", "Fiscal year"),
+        )),
+        count("trips", "Viajes", "Trips"),
+        count("travellers", "Personas por viaje", "People per trip"),
+        bounded(
+            0.0,
+            366.0,
+            f("days", Decimal, "Días por viaje", "Days per trip"),
+        ),
+        f(
+            "travel_currency",
+            Currency,
+            "Moneda de los viajes",
+            "Travel currency",
+        ),
+        f(
+            "fare_minor",
+            money("travel_currency"),
+            "Pasaje por persona",
+            "Fare per person",
+        ),
+        f(
+            "daily_minor",
+            money("travel_currency"),
+            "Viáticos por persona y día",
+            "Per diem per person and day",
+        ),
+        bounded(
+            0.0,
+            MAX_HOURS,
+            f(
+                "staff_hours",
+                Hours,
+                "Horas del personal técnico",
+                "Staff hours",
+            ),
+        ),
+        f("staff_role", Text, "Puesto del personal", "Staff role"),
+        bounded(
+            0.0,
+            MAX_HOURS,
+            f(
+                "officials_hours",
+                Hours,
+                "Horas de autoridades",
+                "Officials’ hours",
+            ),
+        ),
+        f(
+            "officials_role",
+            Text,
+            "Cargo de autoridades",
+            "Officials’ role",
+        ),
+        f(
+            "decision",
+            one_of(Decision::NAME, Decision::WORDS),
+            "Decisión de la oficina",
+            "The office's decision",
+        ),
+        f(
+            "justification",
+            LongText,
+            "Justificación de la decisión",
+            "Justification of the decision",
+        ),
+        f("notes", LongText, "Notas", "Notes"),
+    ],
+};
+
+static BUDGET_RATE: KindDesc = KindDesc {
+    kind: RecordKind::BudgetRate,
+    table: "budget_rate",
+    city_scope: CityScope::None,
+    label: &[
+        LabelPart::Field("fiscal_year"),
+        LabelPart::Text(" · 1 "),
+        LabelPart::Field("currency"),
+        LabelPart::Text(" = "),
+        LabelPart::Field("rate"),
+        LabelPart::Text(" "),
+        LabelPart::Field("quote_currency"),
+    ],
+    plural: ("Tipos de cambio presupuestarios", "Budget exchange rates"),
+    fields: &[
+        req(bounded(
+            1900.0,
+            2200.0,
+            f("fiscal_year", Year, "Ejercicio fiscal", "Fiscal year"),
+        )),
+        req(f(
+            "currency",
+            Currency,
+            "Moneda (1 unidad)",
+            "Currency (1 unit)",
+        )),
+        req(f(
+            "quote_currency",
+            Currency,
+            "Vale en (moneda)",
+            "Is worth (currency)",
+        )),
+        req(bounded(
+            MIN_RATE,
+            MAX_RATE,
+            f("rate", Decimal, "Tipo de cambio", "Rate"),
+        )),
+        f("source", Text, "Fuente", "Source"),
+    ],
+};
+
 impl RecordKind {
     /// The kind's description.
     pub fn desc(self) -> &'static KindDesc {
         match self {
             RecordKind::City => &CITY,
             RecordKind::Network => &NETWORK,
+            RecordKind::FeeRule => &FEE_RULE,
             RecordKind::Membership => &MEMBERSHIP,
+            RecordKind::Invoice => &INVOICE,
+            RecordKind::BudgetPlan => &BUDGET_PLAN,
             RecordKind::Thesis => &THESIS,
             RecordKind::Meeting => &MEETING,
             RecordKind::CostEntry => &COST_ENTRY,
             RecordKind::RoleRate => &ROLE_RATE,
             RecordKind::ExchangeRate => &EXCHANGE_RATE,
+            RecordKind::BudgetRate => &BUDGET_RATE,
             RecordKind::Project => &PROJECT,
             RecordKind::Outcome => &OUTCOME,
             RecordKind::Attribution => &ATTRIBUTION,

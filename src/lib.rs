@@ -3,6 +3,7 @@
 //! See DESIGN.md: the core owns every rule and every number; only `store` speaks SQL.
 
 pub mod bindings;
+pub mod budget;
 pub mod catalog;
 pub mod charts;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod explain;
 pub mod files;
 pub mod format;
 pub mod generate;
+pub mod grant;
 pub mod ids;
 pub mod import;
 pub mod kinds;

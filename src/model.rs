@@ -201,6 +201,35 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// The World Bank's classification of a country by income, which several networks'
+    /// dues tables follow.
+    IncomeGroup "income_group" {
+        Low = "low" ("Ingreso bajo", "Low income"),
+        LowerMiddle = "lower_middle" ("Ingreso mediano bajo", "Lower-middle income"),
+        UpperMiddle = "upper_middle" ("Ingreso mediano alto", "Upper-middle income"),
+        High = "high" ("Ingreso alto", "High income"),
+    }
+);
+text_enum!(
+    /// How a network's fee rule sets the dues.
+    FeeBasis "fee_basis" {
+        Flat = "flat" ("Monto fijo", "Flat amount"),
+        PerResident = "per_resident" ("Por habitante", "Per resident"),
+        IncomeGroup = "income_group" ("Por grupo de ingreso del país", "By the country's income group"),
+        PopulationIncome = "population_income" ("Por población y grupo de ingreso", "By population and income group"),
+        Unpublished = "unpublished" ("Monto no publicado", "Amount not published"),
+    }
+);
+text_enum!(
+    /// How a loan's principal is repaid.
+    RepaymentProfile "repayment_profile" {
+        EqualPrincipal = "equal_principal" ("Amortización constante", "Equal principal payments"),
+        Annuity = "annuity" ("Cuota constante", "Annuity (level payments)"),
+        Bullet = "bullet" ("Pago único al vencimiento", "Single payment at maturity"),
+    }
+);
+
 impl CostCategory {
     /// The categories recorded in hours and valued by role rates, by code (the
     /// description of a cost's fields names them as data).
@@ -230,6 +259,9 @@ pub struct City {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub cdp_account: Option<i64>,
+    /// The country's income group, set by the user (the dues tables that follow it).
+    #[serde(default)]
+    pub income_group: Option<IncomeGroup>,
 }
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
@@ -321,6 +353,12 @@ pub struct CostEntry {
     pub hours: Option<f64>,
     pub role: Option<String>,
     pub description: Option<String>,
+    /// Dues: the invoice this payment settles (the payment is this cost, counted once).
+    #[serde(default)]
+    pub invoice_id: Option<String>,
+    /// Dues: the payment's reference (transfer, receipt).
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
@@ -395,6 +433,12 @@ pub struct Outcome {
     pub interest_rate: Option<f64>,
     pub tenor_years: Option<f64>,
     pub grace_years: Option<f64>,
+    #[serde(default)]
+    pub repayment_profile: Option<RepaymentProfile>,
+    /// 1 or 2.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub payments_per_year: Option<i64>,
     pub financing_status: Option<FinancingStatus>,
     #[ts(type = "number | null")]
     pub committed_minor: Option<i64>,
@@ -454,6 +498,8 @@ impl Outcome {
             interest_rate: None,
             tenor_years: None,
             grace_years: None,
+            repayment_profile: None,
+            payments_per_year: None,
             financing_status: None,
             committed_minor: None,
             disbursed_minor: None,
@@ -485,5 +531,106 @@ pub struct Metric {
     pub value: Option<f64>,
     pub value_text: Option<String>,
     pub unit: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A network's rule for its dues over a period, with its source. A table by population
+/// band and income group is one rule per band, all with the same dates.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct FeeRule {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub network_id: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub basis: FeeBasis,
+    pub currency: Option<String>,
+    /// Flat: the yearly amount.
+    #[ts(type = "number | null")]
+    pub amount_minor: Option<i64>,
+    /// Per resident: major units per resident (0.0073 EUR).
+    pub per_resident: Option<f64>,
+    #[ts(type = "number | null")]
+    pub min_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub max_minor: Option<i64>,
+    /// Population band (inclusive), for a table by population and income group.
+    #[ts(type = "number | null")]
+    pub population_from: Option<i64>,
+    #[ts(type = "number | null")]
+    pub population_to: Option<i64>,
+    #[ts(type = "number | null")]
+    pub low_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub lower_middle_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub upper_middle_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub high_minor: Option<i64>,
+    pub source: String,
+    pub notes: Option<String>,
+}
+
+/// What a membership owes for a year of dues. Its payments are the dues costs that
+/// name it.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct Invoice {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub membership_id: String,
+    pub year: i32,
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+    pub currency: String,
+    pub issued_on: Option<NaiveDate>,
+    pub due_on: NaiveDate,
+    /// The network waived the dues.
+    pub waived: bool,
+    pub reference: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The plan of a membership for a fiscal year: trips, people and days, hours by role,
+/// and the office's decision when it departs from the core's recommendation.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct BudgetPlan {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub membership_id: String,
+    pub fiscal_year: i32,
+    #[ts(type = "number | null")]
+    pub trips: Option<i64>,
+    /// People per trip.
+    #[ts(type = "number | null")]
+    pub travellers: Option<i64>,
+    /// Days per trip.
+    pub days: Option<f64>,
+    /// Fare per person and trip.
+    #[ts(type = "number | null")]
+    pub fare_minor: Option<i64>,
+    /// Lodging and per diem per person and day.
+    #[ts(type = "number | null")]
+    pub daily_minor: Option<i64>,
+    pub travel_currency: Option<String>,
+    pub staff_hours: Option<f64>,
+    pub staff_role: Option<String>,
+    pub officials_hours: Option<f64>,
+    pub officials_role: Option<String>,
+    /// The office's decision, when it overrides the recommendation.
+    pub decision: Option<Decision>,
+    /// Why, required with a decision.
+    pub justification: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The rate the office fixes for a fiscal year's budget: 1 `currency` = `rate` `quote_currency`.
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
+pub struct BudgetRate {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub fiscal_year: i32,
+    pub currency: String,
+    pub quote_currency: String,
+    pub rate: f64,
     pub source: Option<String>,
 }

@@ -36,6 +36,18 @@ pub trait Lookup {
     ) -> Result<bool>;
     /// The shares of an outcome attributed by other records, in basis points.
     fn attributed_share_other_than(&self, outcome_id: &str, id: &str) -> Result<i64>;
+    /// The membership of a live invoice.
+    fn invoice_membership(&self, invoice_id: &str) -> Result<Option<String>>;
+    /// True when another live plan covers the membership's fiscal year.
+    fn budget_plan_other_than(&self, membership_id: &str, year: i32, id: &str) -> Result<bool>;
+    /// True when another live budget rate prices the pair (either way) for the year.
+    fn budget_rate_other_than(
+        &self,
+        currency: &str,
+        quote: &str,
+        year: i32,
+        id: &str,
+    ) -> Result<bool>;
 }
 
 impl RecordKind {
@@ -59,7 +71,18 @@ impl RecordKind {
             // A currency without an amount says nothing: an optional amount left empty
             // takes its optional currency with it (dues, capital cost).
             if let (true, FieldType::Money { currency }) = (empty, field.ty) {
-                if desc.field(currency).is_some_and(|c| !c.required) {
+                // Unless another amount in the same currency is given (a plan's fare
+                // and per diem).
+                let shared = desc.fields.iter().any(|other| {
+                    other.name != name
+                        && other.ty == field.ty
+                        && record.get(other.name).is_some_and(|v| match v {
+                            Value::Null => false,
+                            Value::String(t) => !t.trim().is_empty(),
+                            _ => true,
+                        })
+                });
+                if !shared && desc.field(currency).is_some_and(|c| !c.required) {
                     record.insert(currency.to_string(), Value::Null);
                 }
             }
@@ -118,12 +141,16 @@ macro_rules! record {
 
 record!(City, City);
 record!(Network, Network);
+record!(FeeRule, FeeRule);
 record!(Membership, Membership);
+record!(Invoice, Invoice);
+record!(BudgetPlan, BudgetPlan);
 record!(Thesis, Thesis);
 record!(Meeting, Meeting);
 record!(CostEntry, CostEntry);
 record!(RoleRate, RoleRate);
 record!(ExchangeRate, ExchangeRate);
+record!(BudgetRate, BudgetRate);
 record!(Project, Project);
 record!(Outcome, Outcome);
 record!(Attribution, Attribution);
@@ -242,6 +269,19 @@ impl CostEntry {
         if let Some(m) = &self.meeting_id {
             refers(store, "meeting_id", RecordKind::Meeting, m)?;
         }
+        if let Some(invoice) = &self.invoice_id {
+            // A payment settles its own membership's dues, and is itself a dues cost.
+            if self.category != CostCategory::Dues {
+                return Err(Error::invalid("invoice_id", "invoice_not_dues"));
+            }
+            refers(store, "invoice_id", RecordKind::Invoice, invoice)?;
+            let Some(membership) = &self.membership_id else {
+                return Err(Error::invalid("membership_id", "required"));
+            };
+            if matches!(store.invoice_membership(invoice)?, Some(m) if m != *membership) {
+                return Err(Error::invalid("invoice_id", "invoice_other_membership"));
+            }
+        }
         // Required fields and bounds are the description's; zero hours are no hours.
         if self.category.is_time() {
             if self.hours == Some(0.0) {
@@ -351,6 +391,102 @@ impl Attribution {
                 "shares_over_100",
                 format!("{} % already attributed", others as f64 / 100.0),
             ));
+        }
+        Ok(())
+    }
+}
+
+impl FeeRule {
+    fn check(&self, store: &dyn Lookup) -> Result<()> {
+        refers(store, "network_id", RecordKind::Network, &self.network_id)?;
+        not_before("valid_to", &self.valid_from, &self.valid_to)?;
+        if let (Some(min), Some(max)) = (self.min_minor, self.max_minor) {
+            if max < min {
+                return Err(Error::invalid("max_minor", "min_over_max"));
+            }
+        }
+        if let (Some(from), Some(to)) = (self.population_from, self.population_to) {
+            if to < from {
+                return Err(Error::invalid("population_to", "end_before_start"));
+            }
+        }
+        let table = [
+            self.low_minor,
+            self.lower_middle_minor,
+            self.upper_middle_minor,
+            self.high_minor,
+        ];
+        if matches!(
+            self.basis,
+            FeeBasis::IncomeGroup | FeeBasis::PopulationIncome
+        ) && table.iter().all(Option::is_none)
+        {
+            return Err(Error::invalid("low_minor", "fee_table_empty"));
+        }
+        Ok(())
+    }
+}
+
+impl Invoice {
+    fn check(&self, store: &dyn Lookup) -> Result<()> {
+        refers(
+            store,
+            "membership_id",
+            RecordKind::Membership,
+            &self.membership_id,
+        )?;
+        if let Some(issued) = &self.issued_on {
+            not_before("due_on", issued, &Some(self.due_on))?;
+        }
+        Ok(())
+    }
+}
+
+impl BudgetPlan {
+    fn check(&self, store: &dyn Lookup) -> Result<()> {
+        refers(
+            store,
+            "membership_id",
+            RecordKind::Membership,
+            &self.membership_id,
+        )?;
+        let money = self.fare_minor.is_some() || self.daily_minor.is_some();
+        if money && self.travel_currency.is_none() {
+            return Err(Error::invalid("travel_currency", "required"));
+        }
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        if self.staff_hours.is_some_and(|h| h > 0.0) && blank(&self.staff_role) {
+            return Err(Error::invalid("staff_role", "required"));
+        }
+        if self.officials_hours.is_some_and(|h| h > 0.0) && blank(&self.officials_role) {
+            return Err(Error::invalid("officials_role", "required"));
+        }
+        // Departing from the recommendation is written down, for the council.
+        if self.decision.is_some() && blank(&self.justification) {
+            return Err(Error::invalid("justification", "required"));
+        }
+        if store.budget_plan_other_than(&self.membership_id, self.fiscal_year, &self.meta.id)? {
+            return Err(Error::invalid("fiscal_year", "duplicate"));
+        }
+        Ok(())
+    }
+}
+
+impl BudgetRate {
+    fn check(&self, store: &dyn Lookup) -> Result<()> {
+        if !self.rate.is_finite() || self.rate <= 0.0 {
+            return Err(Error::invalid("rate", "must_be_positive"));
+        }
+        if self.currency == self.quote_currency {
+            return Err(Error::invalid("quote_currency", "same_currency"));
+        }
+        if store.budget_rate_other_than(
+            &self.currency,
+            &self.quote_currency,
+            self.fiscal_year,
+            &self.meta.id,
+        )? {
+            return Err(Error::invalid("fiscal_year", "duplicate"));
         }
         Ok(())
     }

@@ -267,6 +267,38 @@ impl RoiWarning {
                 "Costs of a membership in the trash ({}) are counted as general international work",
                 self.subject
             ),
+            ("loan_terms_missing", Lang::Es) if !self.label.is_empty() => format!(
+                "El préstamo «{}» no tiene tasa o plazo: su elemento de donación no se calcula y queda fuera del equivalente en donación",
+                self.label
+            ),
+            ("loan_terms_missing", Lang::En) if !self.label.is_empty() => format!(
+                "The loan “{}” has no interest rate or tenor: its grant element is not computed and it is left out of the grant equivalent",
+                self.label
+            ),
+            ("loan_terms_missing", Lang::Es) => format!(
+                "{} préstamos no tienen tasa o plazo: quedan fuera del equivalente en donación",
+                self.subject
+            ),
+            ("loan_terms_missing", Lang::En) => format!(
+                "{} loans have no interest rate or tenor: they are left out of the grant equivalent",
+                self.subject
+            ),
+            ("loan_terms_bad", Lang::Es) if !self.label.is_empty() => format!(
+                "Los términos del préstamo «{}» no son posibles (gracia igual o mayor que el plazo…): queda fuera del equivalente en donación",
+                self.label
+            ),
+            ("loan_terms_bad", Lang::En) if !self.label.is_empty() => format!(
+                "The terms of the loan “{}” are not possible (grace as long as the tenor…): it is left out of the grant equivalent",
+                self.label
+            ),
+            ("loan_terms_bad", Lang::Es) => format!(
+                "{} préstamos tienen términos imposibles (gracia igual o mayor que el plazo…): quedan fuera del equivalente en donación",
+                self.subject
+            ),
+            ("loan_terms_bad", Lang::En) => format!(
+                "{} loans have impossible terms (grace as long as the tenor…): they are left out of the grant equivalent",
+                self.subject
+            ),
             ("value_out_of_range", Lang::Es) => format!(
                 "{} costo(s) con un valor fuera de rango quedan fuera de los totales",
                 self.subject
@@ -313,6 +345,15 @@ pub struct RoiRow {
     pub financing_committed_minor: i64,
     #[ts(type = "number")]
     pub financing_disbursed_minor: i64,
+    /// Committed financing × its grant element × the share: what it is worth as a
+    /// gift (a grant counts whole, a loan by its terms, a guarantee or equity not).
+    #[ts(type = "number")]
+    pub grant_equivalent_minor: i64,
+    /// Dues overdue and unpaid on the period's last day, and the oldest's age in days.
+    #[ts(type = "number")]
+    pub arrears_minor: i64,
+    #[ts(type = "number | null")]
+    pub arrears_days: Option<i64>,
     pub months_saved: f64,
     pub policies_transferred: f64,
     /// Outcomes attributed in the period (any kind).
@@ -363,6 +404,10 @@ pub struct RoiRollUp {
     pub financing_committed_minor: i64,
     #[ts(type = "number")]
     pub financing_disbursed_minor: i64,
+    #[ts(type = "number")]
+    pub grant_equivalent_minor: i64,
+    #[ts(type = "number")]
+    pub arrears_minor: i64,
     pub months_saved: f64,
     pub policies_transferred: f64,
     pub meetings_held: i64,
@@ -422,6 +467,15 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         .into_iter()
         .collect();
     let thesis_list = store.roi_theses(query.to, city)?;
+    let discount_rate = store.budget_settings()?.discount_rate_pct;
+    let invoice_standings = store.invoice_standings(city, query.to)?;
+    let mut standings: HashMap<&str, Vec<&crate::budget::InvoiceStanding>> = HashMap::new();
+    for s in &invoice_standings {
+        standings
+            .entry(s.membership_id.as_str())
+            .or_default()
+            .push(s);
+    }
     let theses = latest_theses(&thesis_list);
 
     let mut warnings: Vec<RoiWarning> = Vec::new();
@@ -542,7 +596,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             .unwrap_or(&[]);
         let mut row_figures = OutcomeFigures::default();
         for o in attributed.iter().filter(|o| o.occurred_on >= query.from) {
-            row_figures.add(o, &query.currency, &rates, &mut warnings);
+            row_figures.add(o, &query.currency, &rates, discount_rate, &mut warnings);
         }
         let last_outcome_on = attributed.iter().map(|o| o.occurred_on).max();
         let thesis = theses.get(m.id.as_str()).copied();
@@ -557,6 +611,15 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         let current_thesis = thesis.filter(|t| is_current(t));
         let cost_total = cost.total().ok_or_else(|| Error::Overflow(m.id.clone()))?;
         let committed = checked(row_figures.committed)?;
+        let (arrears_minor, arrears_days) = crate::budget::membership_arrears(
+            standings
+                .get(m.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            &rates,
+            &query.currency,
+            query.to,
+        );
         let disbursed = checked(row_figures.disbursed)?;
         let facts = Facts {
             query,
@@ -594,6 +657,9 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             officials_hours,
             financing_committed_minor: committed,
             financing_disbursed_minor: disbursed,
+            grant_equivalent_minor: checked(row_figures.grant_equivalent)?,
+            arrears_minor,
+            arrears_days,
             months_saved: row_figures.months_saved,
             policies_transferred: row_figures.policies,
             outcomes: row_figures.count,
@@ -615,6 +681,24 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     }
     warnings.sort();
     warnings.dedup();
+    // Loans without usable terms: one warning per kind of problem, naming the loan
+    // when it is the only one (a coordinator's file may hold thousands).
+    for code in ["loan_terms_missing", "loan_terms_bad"] {
+        let ids: Vec<String> = warnings
+            .iter()
+            .filter(|w| w.code == code)
+            .map(|w| w.subject.clone())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        warnings.retain(|w| w.code != code);
+        let mut w = RoiWarning::new(code, ids.len().to_string(), None);
+        if let [only] = ids.as_slice() {
+            w.label = store.label_of(crate::kinds::RecordKind::Outcome, only)?;
+        }
+        warnings.push(w);
+    }
 
     let city_names = store.labels(crate::kinds::RecordKind::City)?;
     let mut general = Vec::with_capacity(general_by_city.len());
@@ -676,6 +760,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
 struct OutcomeFigures {
     committed: i128,
     disbursed: i128,
+    grant_equivalent: i128,
     months_saved: f64,
     policies: f64,
     count: i64,
@@ -687,6 +772,7 @@ impl OutcomeFigures {
         o: &AttributedOutcome,
         currency: &str,
         rates: &crate::money::RateTable,
+        discount_rate: f64,
         warnings: &mut Vec<RoiWarning>,
     ) {
         self.count += 1;
@@ -706,6 +792,19 @@ impl OutcomeFigures {
                         (Some(c), Some(d)) => {
                             self.committed += i128::from(c);
                             self.disbursed += i128::from(d);
+                            match grant_share(o, discount_rate) {
+                                Ok(share) => {
+                                    if let Some(g) = crate::money::to_minor(committed * share) {
+                                        self.grant_equivalent += i128::from(g);
+                                    }
+                                }
+                                // Left out of the grant equivalent, and said (once
+                                // per outcome, counted at the end).
+                                Err(code) if c > 0 => {
+                                    warnings.push(RoiWarning::new(code, &o.outcome_id, None))
+                                }
+                                Err(_) => {}
+                            }
                         }
                         _ => warnings.push(RoiWarning::new("value_out_of_range", "1", None)),
                     }
@@ -772,6 +871,34 @@ pub fn financing_amounts(o: &AttributedOutcome) -> (i64, i64) {
         _ => 0,
     });
     (committed, disbursed)
+}
+
+/// The share of an attributed financing outcome's committed amount that is a gift:
+/// its grant element (a grant whole, a guarantee or equity nothing), or the warning's
+/// code when a loan's terms are missing or impossible.
+pub fn grant_share(
+    o: &AttributedOutcome,
+    discount_rate: f64,
+) -> std::result::Result<f64, &'static str> {
+    use crate::grant::GrantElement;
+    let Some(instrument) = o.instrument else {
+        return Err("loan_terms_missing");
+    };
+    match crate::grant::grant_element(
+        instrument,
+        o.interest_rate,
+        o.tenor_years,
+        o.grace_years,
+        o.repayment_profile,
+        o.payments_per_year,
+        discount_rate,
+    ) {
+        GrantElement::Share(s) => Ok(s),
+        GrantElement::Full => Ok(1.0),
+        GrantElement::NotApplicable => Ok(0.0),
+        GrantElement::MissingTerms(_) => Err("loan_terms_missing"),
+        GrantElement::BadTerms(_) => Err("loan_terms_bad"),
+    }
 }
 
 struct Facts<'a> {
@@ -910,6 +1037,8 @@ fn empty_roll_up(id: String, label: String) -> RoiRollUp {
         officials_hours: 0.0,
         financing_committed_minor: 0,
         financing_disbursed_minor: 0,
+        grant_equivalent_minor: 0,
+        arrears_minor: 0,
         months_saved: 0.0,
         policies_transferred: 0.0,
         meetings_held: 0,
@@ -968,6 +1097,9 @@ fn roll_up(
             group.financing_disbursed_minor,
             row.financing_disbursed_minor,
         )?;
+        group.grant_equivalent_minor =
+            add(group.grant_equivalent_minor, row.grant_equivalent_minor)?;
+        group.arrears_minor = add(group.arrears_minor, row.arrears_minor)?;
         group.months_saved += row.months_saved;
         group.policies_transferred += row.policies_transferred;
         group.meetings_held += row.meetings_held;

@@ -300,6 +300,7 @@ fn a_city_entered_by_hand_is_matched_by_name_and_country() {
             longitude: None,
             region: None,
             cdp_account: None,
+            income_group: None,
         })
         .expect("city");
     let report = import(&mut store);

@@ -517,7 +517,7 @@ fn council_pack_has_a_title_page_and_one_page_per_chart() {
             ],
         ),
     ] {
-        let expected = if kinds.is_empty() { 7 } else { kinds.len() };
+        let expected = if kinds.is_empty() { 8 } else { kinds.len() };
         let request = PackRequest {
             query: query(),
             lang,

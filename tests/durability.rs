@@ -95,6 +95,7 @@ fn measure_a_burst_of_1000_edits() {
             longitude: None,
             region: None,
             cdp_account: None,
+            income_group: None,
         })
         .expect("city");
     let started = Instant::now();
@@ -111,6 +112,8 @@ fn measure_a_burst_of_1000_edits() {
                 currency: Some("MXN".into()),
                 hours: None,
                 role: None,
+                invoice_id: None,
+                reference: None,
                 description: Some(format!("entry {n}")),
             })
             .expect("edit");

@@ -781,6 +781,7 @@ fn the_demo_excel_export_imported_into_an_empty_file_gives_the_same_roi_summary(
     for (kind, sheet) in [
         (RecordKind::City, "Cities"),
         (RecordKind::Membership, "Memberships"),
+        (RecordKind::Invoice, "Dues invoices"),
         (RecordKind::Thesis, "Theses"),
         (RecordKind::Meeting, "Meetings"),
         (RecordKind::CostEntry, "Costs"),

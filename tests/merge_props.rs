@@ -628,6 +628,7 @@ fn two_offices_importing_the_same_file_then_exchanging_get_no_conflicts_or_dupli
     assert_eq!(
         plan.totals.unchanged as usize,
         a.list::<Network>(None).expect("catalog").len()
+            + a.list::<FeeRule>(None).expect("fee rules").len()
     );
     let summary = merge::apply_merge(&mut a, &plan, |_, _| true).expect("apply");
     assert!(

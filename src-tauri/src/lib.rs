@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod bindings;
+pub mod budget;
 pub mod charts;
 pub mod commands;
 pub mod error;

@@ -15,6 +15,9 @@ use cabildo::Store;
 #[path = "cli/exchange.rs"]
 mod exchange_cli;
 
+#[path = "cli/budget.rs"]
+mod budget_cli;
+
 #[path = "cli/charts.rs"]
 mod charts_cli;
 
@@ -141,6 +144,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The budget proposal of a fiscal year: per membership its expected dues, planned
+    /// travel and time at the year's budget rates, this year's cost, and the decision.
+    Budget(budget_cli::BudgetArgs),
     /// Find records of every kind by their words (case and accents ignored).
     Search(search_cli::SearchArgs),
     /// Write (or with --check, compare) the TypeScript bindings of the UI.
@@ -203,7 +209,7 @@ fn open_for_writing(file: &Path) -> Result<Store> {
     Store::open_existing(file)
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
@@ -349,6 +355,7 @@ fn run(command: Command) -> Result<()> {
         Command::Imports { file, json } => import_cli::list(&file, json)?,
         Command::List(args) => list_cli::run(args)?,
         Command::Search(args) => search_cli::run(&args)?,
+        Command::Budget(args) => budget_cli::run(args)?,
         Command::Template { out, kind, lang } => import_cli::template(&out, &kind, &lang)?,
         Command::Bindings { out, check } => {
             let text = cabildo::bindings::typescript();
@@ -513,6 +520,7 @@ fn write_loop(file: &Path) -> Result<()> {
                 longitude: None,
                 region: None,
                 cdp_account: None,
+                income_group: None,
             };
             store.insert(city)?.meta.id
         }
@@ -530,6 +538,8 @@ fn write_loop(file: &Path) -> Result<()> {
             currency: Some("MXN".into()),
             hours: None,
             role: None,
+            invoice_id: None,
+            reference: None,
             description: Some(format!("entry {n}")),
         })?;
         writeln!(out, "{}", entry.meta.id)?;

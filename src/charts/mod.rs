@@ -8,6 +8,7 @@
 //! writes the whole PDF.
 
 mod asks_to_results;
+pub(crate) mod budget;
 mod canvas;
 mod cost_by_category;
 mod cost_vs_return;
@@ -38,7 +39,7 @@ pub use output::PDF_PAGE_WIDTH_PT;
 pub use output::{pdf, png};
 pub use pack::{council_pack, pack_pages, PackRequest};
 
-/// The seven charts, by the names the CLI and the UI use.
+/// The eight charts, by the names the CLI and the UI use.
 #[derive(Serialize, Deserialize, TS, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChartKind {
@@ -56,10 +57,12 @@ pub enum ChartKind {
     PortfolioFunnel,
     /// Meetings per network by ask type and by result.
     AsksToResults,
+    /// This year's cost per network against next fiscal year's budget proposal.
+    Budget,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::CostByCategory,
         ChartKind::CostVsReturn,
         ChartKind::FinancingOverTime,
@@ -67,6 +70,7 @@ impl ChartKind {
         ChartKind::ProjectTimelines,
         ChartKind::PortfolioFunnel,
         ChartKind::AsksToResults,
+        ChartKind::Budget,
     ];
 
     /// The kebab-case name: `cost-by-category`.
@@ -79,6 +83,7 @@ impl ChartKind {
             ChartKind::ProjectTimelines => "project-timelines",
             ChartKind::PortfolioFunnel => "portfolio-funnel",
             ChartKind::AsksToResults => "asks-to-results",
+            ChartKind::Budget => "budget",
         }
     }
 
@@ -113,6 +118,10 @@ impl ChartKind {
             ChartKind::AsksToResults => lang.pick(
                 "De las solicitudes a los resultados",
                 "From asks to results",
+            ),
+            ChartKind::Budget => lang.pick(
+                "Propuesta de presupuesto de participación internacional",
+                "International participation budget proposal",
             ),
         }
     }
@@ -248,6 +257,35 @@ impl<'a> ChartContext<'a> {
         })
     }
 
+    /// The budget chart of a proposal already computed (the pack shows it with its table).
+    pub(crate) fn draw_budget(
+        &self,
+        proposal: &crate::budget::BudgetProposal,
+        width: u32,
+        height: u32,
+    ) -> Result<Chart> {
+        crate::format::with_number_format(self.store.office().number_format, || {
+            check_size(width, height)?;
+            let mut svg = String::new();
+            let drawn = {
+                let canvas = Canvas::new(&mut svg, width, height)?;
+                let drawn = budget::draw_with(self, &canvas, proposal)?;
+                canvas.finish()?;
+                drawn
+            };
+            Ok(Chart {
+                kind: ChartKind::Budget,
+                title: ChartKind::Budget.title(self.lang).to_string(),
+                svg,
+                width,
+                height,
+                empty: drawn.empty,
+                figures: drawn.figures,
+                warnings: drawn.warnings,
+            })
+        })
+    }
+
     fn draw_in(&self, kind: ChartKind, width: u32, height: u32) -> Result<Chart> {
         check_size(width, height)?;
         let mut svg = String::new();
@@ -261,6 +299,7 @@ impl<'a> ChartContext<'a> {
                 ChartKind::ProjectTimelines => project_timelines::draw(self, &canvas)?,
                 ChartKind::PortfolioFunnel => portfolio_funnel::draw(self, &canvas)?,
                 ChartKind::AsksToResults => asks_to_results::draw(self, &canvas)?,
+                ChartKind::Budget => budget::draw(self, &canvas)?,
             };
             canvas.finish()?;
             drawn

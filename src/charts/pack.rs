@@ -23,6 +23,8 @@ const PAGE_H: f64 = 1358.0;
 /// Height the chart is drawn at on its page; the key figures go under it.
 const CHART_H: u32 = 1000;
 const MARGIN: f64 = 64.0;
+/// The budget page's chart is shorter: the proposal's table goes under it.
+const BUDGET_CHART_H: u32 = 720;
 
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
 pub struct PackRequest {
@@ -56,9 +58,18 @@ fn pack_pages_in(store: &Store, request: &PackRequest) -> Result<Vec<String>> {
     } else {
         request.charts.clone()
     };
+    // The budget page holds its chart and the proposal's table, under one proposal.
+    let proposal = if kinds.contains(&ChartKind::Budget) {
+        Some(super::budget::proposal_for(&context)?)
+    } else {
+        None
+    };
     let charts = kinds
         .iter()
-        .map(|k| context.draw(*k, PAGE_W as u32, CHART_H))
+        .map(|k| match (k, &proposal) {
+            (ChartKind::Budget, Some(p)) => context.draw_budget(p, PAGE_W as u32, BUDGET_CHART_H),
+            _ => context.draw(*k, PAGE_W as u32, CHART_H),
+        })
         .collect::<Result<Vec<Chart>>>()?;
     let generated_on = request
         .generated_on
@@ -66,7 +77,10 @@ fn pack_pages_in(store: &Store, request: &PackRequest) -> Result<Vec<String>> {
     let total = charts.len() + 1;
     let mut pages = vec![title_page(&context, &charts, generated_on, total)];
     for (i, chart) in charts.iter().enumerate() {
-        pages.push(chart_page(&context, chart, i + 2, total));
+        pages.push(match (chart.kind, &proposal) {
+            (ChartKind::Budget, Some(p)) => budget_page(&context, chart, p, i + 2, total),
+            _ => chart_page(&context, chart, i + 2, total),
+        });
     }
     Ok(pages)
 }
@@ -327,6 +341,170 @@ fn chart_page(context: &ChartContext, chart: &Chart, number: usize, total: usize
         let label = fit(&figure.label, col_w - value_w - 40.0, 24.0, false);
         page.text(&label, x + 12.0, top + 28.0, 24.0, false, MUTED, "start");
         page.text(&value, x + col_w - 12.0, top + 28.0, 24.0, true, INK, "end");
+    }
+    page_footer(&mut page, context, number, total);
+    page.finish()
+}
+
+/// The budget proposal's page: its chart, then per membership the decision, this
+/// year's cost, the proposal and the saving; a decision of the office that departs
+/// from the recommendation is marked and its justification written out.
+fn budget_page(
+    context: &ChartContext,
+    chart: &Chart,
+    p: &crate::budget::BudgetProposal,
+    number: usize,
+    total: usize,
+) -> String {
+    let lang = context.lang;
+    let mut page = Page::new();
+    page.body.push_str(inner_svg(&chart.svg));
+    page.body.push('\n');
+    let money = |v: i64| format::money_short(v, &p.query.currency, lang);
+    let mut y = f64::from(BUDGET_CHART_H) + 36.0;
+    // Name and decision from the left; the three amounts right-aligned.
+    let (name_x, decision_x) = (MARGIN + 12.0, 900.0);
+    let rights = [1380.0, 1640.0, PAGE_W - MARGIN - 12.0];
+    page.text(
+        context.pick("Membresía", "Membership"),
+        name_x,
+        y,
+        24.0,
+        true,
+        INK,
+        "start",
+    );
+    page.text(
+        context.pick("Decisión", "Decision"),
+        decision_x,
+        y,
+        24.0,
+        true,
+        INK,
+        "start",
+    );
+    for (head, x) in [
+        context.pick("Este año", "This year"),
+        context.pick("Propuesta", "Proposed"),
+        context.pick("Ahorro", "Saving"),
+    ]
+    .iter()
+    .zip(rights)
+    {
+        page.text(head, x, y, 24.0, true, INK, "end");
+    }
+    y += 12.0;
+    let row_h = 38.0;
+    let bottom = PAGE_H - 80.0;
+    let mut shown = 0;
+    for r in &p.rows {
+        let lines: Vec<String> = match (&r.justification, r.overridden) {
+            (Some(j), true) => super::canvas::wrap(
+                &format!(
+                    "* {}: {j}",
+                    context.pick("Decisión de la oficina", "The office's decision")
+                ),
+                PAGE_W - 2.0 * MARGIN - 48.0,
+                24.0,
+                false,
+                3,
+            ),
+            _ => Vec::new(),
+        };
+        let need = row_h + lines.len() as f64 * 32.0;
+        if y + need > bottom {
+            break;
+        }
+        if shown % 2 == 0 {
+            page.rect(MARGIN, y, PAGE_W - 2.0 * MARGIN, need, STRIPE);
+        }
+        let base = y + 27.0;
+        let name = fit(
+            &format!("{} · {}", r.network_acronym, r.city_name),
+            decision_x - name_x - 24.0,
+            24.0,
+            false,
+        );
+        page.text(&name, name_x, base, 24.0, false, INK, "start");
+        let mark = if r.overridden { " *" } else { "" };
+        let color = match r.decision {
+            crate::model::Decision::Exit | crate::model::Decision::Reduce => WARNING,
+            _ => INK,
+        };
+        page.text(
+            &format!("{}{mark}", r.decision.label(lang)),
+            decision_x,
+            base,
+            24.0,
+            true,
+            color,
+            "start",
+        );
+        page.text(
+            &money(r.actual_minor),
+            rights[0],
+            base,
+            24.0,
+            false,
+            INK,
+            "end",
+        );
+        page.text(
+            &money(r.proposed_minor),
+            rights[1],
+            base,
+            24.0,
+            true,
+            INK,
+            "end",
+        );
+        page.text(
+            &money(r.saving_minor),
+            rights[2],
+            base,
+            24.0,
+            false,
+            MUTED,
+            "end",
+        );
+        let mut ly = base + 32.0;
+        for line in &lines {
+            page.text(line, name_x + 24.0, ly, 24.0, false, MUTED, "start");
+            ly += 32.0;
+        }
+        y += need;
+        shown += 1;
+    }
+    if shown < p.rows.len() {
+        let more = match lang {
+            Lang::Es => format!(
+                "… y {} membresías más (la hoja Presupuesto del Excel las tiene todas)",
+                p.rows.len() - shown
+            ),
+            Lang::En => format!(
+                "… and {} more memberships (the Budget sheet of the Excel export has them all)",
+                p.rows.len() - shown
+            ),
+        };
+        page.text(&more, MARGIN + 12.0, y + 28.0, 24.0, false, MUTED, "start");
+        y += 40.0;
+    }
+    let totals = match lang {
+        Lang::Es => format!(
+            "Total: este año {}, propuesta {}, ahorro de reducciones y salidas {}",
+            money(p.actual_minor),
+            money(p.proposed_minor),
+            money(p.saving_minor)
+        ),
+        Lang::En => format!(
+            "Total: this year {}, proposed {}, saving of reductions and exits {}",
+            money(p.actual_minor),
+            money(p.proposed_minor),
+            money(p.saving_minor)
+        ),
+    };
+    if y + 40.0 < PAGE_H - 50.0 {
+        page.text(&totals, MARGIN + 12.0, y + 36.0, 24.0, true, INK, "start");
     }
     page_footer(&mut page, context, number, total);
     page.finish()

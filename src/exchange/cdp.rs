@@ -632,6 +632,7 @@ impl Importer<'_> {
                 longitude: None,
                 region: None,
                 cdp_account: None,
+                income_group: None,
             },
         };
         let mut city = base.clone();

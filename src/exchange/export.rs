@@ -449,6 +449,8 @@ fn write_roi_sheet(
         lang.pick("Apalancamiento", "Leverage"),
         lang.pick("Moneda", "Currency"),
         lang.pick("Motivo", "Reason"),
+        lang.pick("Equivalente en donación", "Grant equivalent"),
+        lang.pick("Cuotas vencidas", "Dues in arrears"),
     ];
     for (col, h) in headers.iter().enumerate() {
         x(sheet.write_string_with_format(3, col as u16, *h, &formats.header))?;
@@ -476,6 +478,8 @@ fn write_roi_sheet(
                 r.leverage.map(Cell::Number).unwrap_or(Cell::Empty),
                 Cell::Text(currency.clone()),
                 Cell::Text(r.reason(lang).into()),
+                major(r.grant_equivalent_minor, &currency),
+                major(r.arrears_minor, &currency),
             ],
         )?;
         row += 1;
@@ -514,6 +518,8 @@ fn write_roi_sheet(
             t.leverage.map(Cell::Number).unwrap_or(Cell::Empty),
             Cell::Text(currency.clone()),
             Cell::Empty,
+            major(t.grant_equivalent_minor, &currency),
+            major(t.arrears_minor, &currency),
         ],
     )?;
     row += 2;
@@ -526,6 +532,197 @@ fn write_roi_sheet(
         row += 1;
     }
     x(sheet.set_freeze_panes(4, 0))?;
+    Ok(())
+}
+
+/// The budget proposal of next fiscal year: one row per membership, then the totals,
+/// the office's justifications and the warnings.
+fn write_budget_sheet(
+    sheet: &mut Worksheet,
+    p: &crate::budget::BudgetProposal,
+    lang: Lang,
+    formats: &Formats,
+) -> Result<()> {
+    let currency = p.query.currency.clone();
+    let x = |r: std::result::Result<&mut Worksheet, XlsxError>| r.map(|_| ()).map_err(xlsx_error);
+    x(sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} {}",
+            lang.pick(
+                "Propuesta de presupuesto de participación internacional",
+                "International participation budget proposal"
+            ),
+            crate::budget::fiscal_year_text(&p.settings, p.query.fiscal_year, lang)
+        ),
+        &formats.title,
+    ))?;
+    x(sheet.write_string(
+        1,
+        0,
+        format!(
+            "{} {} – {} ({currency}); {}",
+            lang.pick("Ejercicio", "Fiscal year"),
+            crate::format::date(p.from, lang),
+            crate::format::date(p.to, lang),
+            lang.pick(
+                "a los tipos de cambio presupuestarios del ejercicio",
+                "at the fiscal year's budget exchange rates"
+            )
+        ),
+    ))?;
+    let headers = [
+        lang.pick("Ciudad", "City"),
+        lang.pick("Red", "Network"),
+        lang.pick("Clasificación", "Classification"),
+        lang.pick("Este año", "This year"),
+        lang.pick("Cuota", "Dues"),
+        lang.pick("Origen de la cuota", "Dues from"),
+        lang.pick("Viajes", "Travel"),
+        lang.pick("Tiempo", "Time"),
+        lang.pick("Plan", "Plan"),
+        lang.pick("Recomendación", "Recommendation"),
+        lang.pick("Motivo", "Reason"),
+        lang.pick("Decisión", "Decision"),
+        lang.pick("Justificación de la oficina", "The office's justification"),
+        lang.pick("Propuesta", "Proposed"),
+        lang.pick("Ahorro", "Saving"),
+        lang.pick("Cuotas vencidas", "Dues in arrears"),
+        lang.pick("Moneda", "Currency"),
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        x(sheet.write_string_with_format(3, col as u16, *h, &formats.header))?;
+        let width = if col == 10 || col == 12 { 50.0 } else { 16.0 };
+        x(sheet.set_column_width(col as u16, width))?;
+    }
+    let mut row = 4u32;
+    let mut put = |row: u32, cells: Vec<Cell>| -> Result<()> {
+        for (col, cell) in cells.iter().enumerate() {
+            write_cell(sheet, row, col as u16, cell, formats, lang).map_err(xlsx_error)?;
+        }
+        Ok(())
+    };
+    let opt = |v: Option<i64>| v.map(|v| major(v, &currency)).unwrap_or(Cell::Empty);
+    for r in &p.rows {
+        put(
+            row,
+            vec![
+                Cell::Text(r.city_name.clone()),
+                Cell::Text(r.network_acronym.clone()),
+                Cell::Text(r.classification.label(lang).into()),
+                major(r.actual_minor, &currency),
+                opt(r.dues_minor),
+                Cell::Text(r.dues_source.label(lang).into()),
+                opt(r.travel_minor),
+                opt(r.time_minor),
+                major(r.planned_minor, &currency),
+                Cell::Text(r.recommendation.label(lang).into()),
+                Cell::Text(lang.pick(&r.recommendation_es, &r.recommendation_en).into()),
+                Cell::Text(r.decision.label(lang).into()),
+                Cell::Text(
+                    r.justification
+                        .clone()
+                        .filter(|_| r.overridden)
+                        .unwrap_or_default(),
+                ),
+                major(r.proposed_minor, &currency),
+                major(r.saving_minor, &currency),
+                major(r.arrears_minor, &currency),
+                Cell::Text(currency.clone()),
+            ],
+        )?;
+        row += 1;
+    }
+    let mut total = vec![Cell::Text(lang.pick("Total", "Total").into())];
+    total.extend([Cell::Empty, Cell::Empty, major(p.actual_minor, &currency)]);
+    total.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+    total.push(major(p.planned_minor, &currency));
+    total.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+    total.extend([
+        major(p.proposed_minor, &currency),
+        major(p.saving_minor, &currency),
+        Cell::Empty,
+        Cell::Text(currency.clone()),
+    ]);
+    put(row, total)?;
+    row += 2;
+    for w in &p.warnings {
+        x(sheet.write_string(
+            row,
+            0,
+            format!(
+                "{}: {}",
+                lang.pick("Aviso", "Warning"),
+                w.text(p.query.fiscal_year, lang)
+            ),
+        ))?;
+        row += 1;
+    }
+    x(sheet.set_freeze_panes(4, 0))?;
+    Ok(())
+}
+
+/// Every invoice as of today: what was due, paid, left, its status and arrears.
+fn write_dues_sheet(
+    sheet: &mut Worksheet,
+    store: &Store,
+    today: NaiveDate,
+    lang: Lang,
+    formats: &Formats,
+) -> Result<()> {
+    let headers = [
+        lang.pick("Membresía", "Membership"),
+        lang.pick("Año de la cuota", "Dues year"),
+        lang.pick("Número de factura", "Invoice number"),
+        lang.pick("Vence el", "Due on"),
+        lang.pick("Monto adeudado", "Amount due"),
+        lang.pick("Pagado", "Paid"),
+        lang.pick("Por pagar", "Outstanding"),
+        lang.pick("Estado", "Status"),
+        lang.pick("Vencido", "In arrears"),
+        lang.pick("Días de atraso", "Days overdue"),
+        lang.pick("Moneda", "Currency"),
+    ];
+    write_headers(
+        sheet,
+        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        formats,
+    )
+    .map_err(xlsx_error)?;
+    let labels = store.labels(RecordKind::Membership)?;
+    let invoices: std::collections::HashMap<String, crate::model::Invoice> = store
+        .list::<crate::model::Invoice>(None)?
+        .into_iter()
+        .map(|i| (i.meta.id.clone(), i))
+        .collect();
+    for (i, s) in store.invoice_standings(None, today)?.iter().enumerate() {
+        let row = i as u32 + 1;
+        let c = Some(s.currency.as_str());
+        let cells = [
+            Cell::Text(labels.get(&s.membership_id).cloned().unwrap_or_default()),
+            Cell::Number(f64::from(s.year)),
+            Cell::Text(
+                invoices
+                    .get(&s.invoice_id)
+                    .and_then(|i| i.reference.clone())
+                    .unwrap_or_default(),
+            ),
+            Cell::Date(s.due_on),
+            money_cell(s.due_minor, c),
+            money_cell(s.paid_minor, c),
+            money_cell(s.outstanding_minor, c),
+            Cell::Text(s.status.label(lang).into()),
+            money_cell(s.arrears_minor, c),
+            s.arrears_days
+                .map(|d| Cell::Number(d as f64))
+                .unwrap_or(Cell::Empty),
+            Cell::Text(s.currency.clone()),
+        ];
+        for (col, cell) in cells.iter().enumerate() {
+            write_cell(sheet, row, col as u16, cell, formats, lang).map_err(xlsx_error)?;
+        }
+    }
     Ok(())
 }
 
@@ -677,6 +874,32 @@ pub fn write_xlsx_split(
             .set_name(lang.pick("Contribuciones", "Contributions"))
             .map_err(xlsx_error)?;
         write_contributions_sheet(sheet, store, &report, lang, &formats)?;
+    }
+    {
+        let settings = store.budget_settings()?;
+        let proposal = crate::budget::proposal(
+            store,
+            &crate::budget::BudgetQuery {
+                fiscal_year: settings.year_of(today) + 1,
+                city_id: None,
+                currency: store.office().reporting_currency.clone(),
+                as_of: today,
+            },
+        )?;
+        let sheet = workbook.add_worksheet();
+        sheet
+            .set_name(format!(
+                "{} {}",
+                lang.pick("Presupuesto", "Budget"),
+                proposal.query.fiscal_year
+            ))
+            .map_err(xlsx_error)?;
+        write_budget_sheet(sheet, &proposal, lang, &formats)?;
+        let sheet = workbook.add_worksheet();
+        sheet
+            .set_name(lang.pick("Estado de cuotas", "Dues standing"))
+            .map_err(xlsx_error)?;
+        write_dues_sheet(sheet, store, today, lang, &formats)?;
     }
     for kind in RecordKind::ALL {
         write_kind_sheets(&mut workbook, store, *kind, &formats, lang, rows_per_sheet)?;

@@ -934,6 +934,26 @@ const REASONS: &[(&str, &str, &str)] = &[
         "It must be greater than zero",
     ),
     (
+        "invoice_not_dues",
+        "Solo un pago de cuotas puede saldar una factura",
+        "Only a dues payment can settle an invoice",
+    ),
+    (
+        "invoice_other_membership",
+        "La factura es de otra membresía",
+        "The invoice belongs to another membership",
+    ),
+    (
+        "min_over_max",
+        "El máximo es menor que el mínimo",
+        "The maximum is below the minimum",
+    ),
+    (
+        "fee_table_empty",
+        "La tabla no tiene ningún monto: indique al menos el de un grupo de ingreso",
+        "The table has no amount: give at least one income group's",
+    ),
+    (
         "time_has_no_amount",
         "El tiempo se registra en horas, sin monto",
         "Time is recorded in hours, with no amount",

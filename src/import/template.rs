@@ -73,7 +73,9 @@ fn write(kind: RecordKind, lang: Lang, path: &Path) -> std::result::Result<(), X
                     sheet.write_number(1, col, 2026.0)?;
                 }
                 FieldType::Integer | FieldType::Hours | FieldType::Percent => {
-                    sheet.write_number(1, col, 8.0)?;
+                    // Inside the field's bounds (payments a year are 1 or 2).
+                    let sample = field.bounds.map_or(8.0, |b| 8f64.clamp(b.min, b.max));
+                    sheet.write_number(1, col, sample)?;
                 }
                 FieldType::Decimal => {
                     sheet.write_number(1, col, 1.5)?;

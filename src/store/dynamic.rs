@@ -21,8 +21,20 @@ macro_rules! for_kind {
                 type $t = Network;
                 $body
             }
+            RecordKind::FeeRule => {
+                type $t = FeeRule;
+                $body
+            }
             RecordKind::Membership => {
                 type $t = Membership;
+                $body
+            }
+            RecordKind::Invoice => {
+                type $t = Invoice;
+                $body
+            }
+            RecordKind::BudgetPlan => {
+                type $t = BudgetPlan;
                 $body
             }
             RecordKind::Thesis => {
@@ -43,6 +55,10 @@ macro_rules! for_kind {
             }
             RecordKind::ExchangeRate => {
                 type $t = ExchangeRate;
+                $body
+            }
+            RecordKind::BudgetRate => {
+                type $t = BudgetRate;
                 $body
             }
             RecordKind::Project => {

@@ -78,6 +78,54 @@ impl Lookup for Store {
             )?
             .query_row([outcome_id, id], |r| r.get(0))?)
     }
+    fn invoice_membership(&self, invoice_id: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        if self.checking_received() {
+            return Ok(None);
+        }
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT membership_id FROM invoice WHERE id = ?1 AND deleted = 0")?
+            .query_row([invoice_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn budget_plan_other_than(&self, membership_id: &str, year: i32, id: &str) -> Result<bool> {
+        use rusqlite::OptionalExtension;
+        if self.checking_received() {
+            return Ok(false);
+        }
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM budget_plan WHERE membership_id = ?1 AND fiscal_year = ?2 AND id <> ?3 AND deleted = 0",
+            )?
+            .query_row(rusqlite::params![membership_id, year, id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn budget_rate_other_than(
+        &self,
+        currency: &str,
+        quote: &str,
+        year: i32,
+        id: &str,
+    ) -> Result<bool> {
+        use rusqlite::OptionalExtension;
+        if self.checking_received() {
+            return Ok(false);
+        }
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM budget_rate WHERE ((currency = ?1 AND quote_currency = ?2) OR (currency = ?2 AND quote_currency = ?1))
+                   AND fiscal_year = ?3 AND id <> ?4 AND deleted = 0",
+            )?
+            .query_row(rusqlite::params![currency, quote, year, id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
 }
 
 impl Store {

@@ -29,6 +29,7 @@ pub mod incoming;
 pub mod merge;
 // files you can trust (issue 10)
 pub mod adopt;
+mod budget;
 mod received;
 // spreadsheets brought in (issue 12)
 pub mod imports;
@@ -49,11 +50,12 @@ fn migrations() -> rusqlite_migration::Migrations<'static> {
         M::up(include_str!("schema/004_import.sql")),
         M::up(include_str!("schema/005_import_mapping.sql")),
         M::up(include_str!("schema/006_lists.sql")),
+        M::up(include_str!("schema/007_budget.sql")),
     ])
 }
 
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 pub use crate::records::{Lookup, Record};
 
@@ -231,6 +233,9 @@ impl Store {
         configure_reading(&conn)?;
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        if version < 7 {
+            store.seed_fee_rules()?;
+        }
         store.attach_search_index();
         Ok(store)
     }
@@ -290,6 +295,21 @@ impl Store {
         Self::open_existing(path)
     }
 
+    /// A file from before fee rules existed gets the catalog's, for the seed networks
+    /// it still holds (the same ids as every new file's, so merges do not duplicate).
+    fn seed_fee_rules(&mut self) -> Result<()> {
+        self.transaction(|store| {
+            for rule in crate::catalog::fee_rules() {
+                if store.exists(RecordKind::Network, &rule.network_id)?
+                    && !store.exists_any(RecordKind::FeeRule, &rule.meta.id)?
+                {
+                    store.insert_stamped(rule)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// A fresh in-memory database with the real schema (tests, previews).
     pub fn open_in_memory() -> Result<Store> {
         Self::initialise(Connection::open_in_memory()?, None, &NewOffice::default())
@@ -300,7 +320,9 @@ impl Store {
     /// (its catalog too) are checked against itself alone.
     pub(crate) fn open_in_memory_without_catalog() -> Result<Store> {
         let store = Self::open_in_memory()?;
-        store.conn.execute("DELETE FROM network", [])?;
+        store
+            .conn
+            .execute_batch("DELETE FROM fee_rule; DELETE FROM network;")?;
         Ok(store)
     }
 
@@ -328,6 +350,9 @@ impl Store {
         store.transaction(|store| {
             for network in crate::catalog::networks() {
                 store.insert_stamped(network)?;
+            }
+            for rule in crate::catalog::fee_rules() {
+                store.insert_stamped(rule)?;
             }
             Ok(())
         })?;

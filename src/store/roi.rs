@@ -11,8 +11,8 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::model::{
-    Ask, CostCategory, FinancingStatus, MeetingResult, MembershipRole, MembershipStatus,
-    OutcomeKind,
+    Ask, CostCategory, FinancingStatus, Instrument, MeetingResult, MembershipRole,
+    MembershipStatus, OutcomeKind, RepaymentProfile,
 };
 use crate::money::{date_key, date_of_key, FactorIndex, RateTable, RoleRates};
 use crate::store::Store;
@@ -125,6 +125,13 @@ pub struct AttributedOutcome {
     pub months_saved: Option<f64>,
     /// Sum of the live shares of this outcome (within the city when scoped), in basis points.
     pub total_share_bp: i64,
+    /// The terms its grant element is computed from.
+    pub instrument: Option<Instrument>,
+    pub interest_rate: Option<f64>,
+    pub tenor_years: Option<f64>,
+    pub grace_years: Option<f64>,
+    pub repayment_profile: Option<RepaymentProfile>,
+    pub payments_per_year: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -440,7 +447,9 @@ impl Store {
     ) -> Result<Vec<AttributedOutcome>> {
         let mut stmt = self.conn().prepare(
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
-                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved
+                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
+                    o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
+                    o.payments_per_year
              FROM attribution a JOIN outcome o ON o.id = a.outcome_id
              WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR o.city_id = ?2)",
         )?;
@@ -459,6 +468,12 @@ impl Store {
                 financing_status: enum_col(r, 9)?,
                 months_saved: r.get(10)?,
                 total_share_bp: 0,
+                instrument: enum_col(r, 11)?,
+                interest_rate: r.get(12)?,
+                tenor_years: r.get(13)?,
+                grace_years: r.get(14)?,
+                repayment_profile: enum_col(r, 15)?,
+                payments_per_year: r.get(16)?,
             })
         })?;
         let mut list: Vec<AttributedOutcome> = rows.collect::<rusqlite::Result<_>>()?;
@@ -487,7 +502,9 @@ impl Store {
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
                     o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
                     (SELECT SUM(MIN(MAX(b.share_bp, 0), 10000)) FROM attribution b
-                      WHERE b.outcome_id = o.id AND b.deleted = 0)
+                      WHERE b.outcome_id = o.id AND b.deleted = 0),
+                    o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
+                    o.payments_per_year
              FROM attribution a JOIN outcome o ON o.id = a.outcome_id
              WHERE a.membership_id = ?1 AND a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?2
                AND (?3 IS NULL OR o.city_id = ?3)
@@ -510,6 +527,12 @@ impl Store {
                 financing_status: enum_col(r, 9)?,
                 months_saved: r.get(10)?,
                 total_share_bp,
+                instrument: enum_col(r, 12)?,
+                interest_rate: r.get(13)?,
+                tenor_years: r.get(14)?,
+                grace_years: r.get(15)?,
+                repayment_profile: enum_col(r, 16)?,
+                payments_per_year: r.get(17)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

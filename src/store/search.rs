@@ -96,7 +96,10 @@ pub fn searched_fields(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Project => &["name", "notes"],
         RecordKind::Outcome => &["description", "evidence", "source_name", "source_peer"],
         RecordKind::Metric => &["name", "source"],
-        RecordKind::ExchangeRate | RecordKind::Attribution => &[],
+        RecordKind::FeeRule => &["source", "notes"],
+        RecordKind::Invoice => &["reference", "notes"],
+        RecordKind::BudgetPlan => &["justification", "notes"],
+        RecordKind::ExchangeRate | RecordKind::BudgetRate | RecordKind::Attribution => &[],
     }
 }
 

@@ -20,6 +20,7 @@ pub fn city(name: &str) -> City {
         longitude: Some(-103.0),
         region: None,
         cdp_account: None,
+        income_group: None,
     }
 }
 
@@ -74,6 +75,8 @@ pub fn money_cost(
         currency: Some(currency.into()),
         hours: None,
         role: None,
+        invoice_id: None,
+        reference: None,
         description: Some("trip".into()),
     }
 }
@@ -96,6 +99,8 @@ pub fn hours_cost(
         currency: None,
         hours: Some(hours),
         role: Some(role.into()),
+        invoice_id: None,
+        reference: None,
         description: None,
     }
 }

@@ -18,7 +18,7 @@ pub enum ChartCommand {
     Chart {
         file: PathBuf,
         /// cost-by-category, cost-vs-return, financing-over-time, leverage,
-        /// project-timelines, portfolio-funnel or asks-to-results.
+        /// project-timelines, portfolio-funnel, asks-to-results or budget.
         #[arg(value_parser = parse_kind)]
         kind: ChartKind,
         #[arg(long)]
@@ -41,7 +41,7 @@ pub enum ChartCommand {
         /// es or en (default: the office's language).
         #[arg(long)]
         lang: Option<String>,
-        /// Comma-separated chart names, in order (default: all seven).
+        /// Comma-separated chart names, in order (default: all eight).
         #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
         charts: Vec<ChartKind>,
         #[command(flatten)]

@@ -28,11 +28,11 @@ const chartText = () =>
 const windowSize = () => browser.execute(() => [window.innerWidth, window.innerHeight]);
 
 describe('Charts for the council', () => {
-  it('shows the seven charts of the demo city, one large, in Spanish', async () => {
+  it('shows the eight charts of the demo city, one large, in Spanish', async () => {
     await openDemo();
     await goTo('charts');
     await $('[data-testid="chart-svg"] svg').waitForExist({ timeout: 30000 });
-    expect(await $$('[data-testid^="chart-thumb-"]')).toHaveLength(7);
+    expect(await $$('[data-testid^="chart-thumb-"]')).toHaveLength(8);
     await expect(byTestId('chart-view')).toHaveAttribute('data-kind', 'cost-by-category');
     await browser.waitUntil(async () => (await chartText()).includes('Costo por categoría y red'), {
       timeoutMsg: 'the Spanish title is not drawn',
@@ -104,7 +104,7 @@ describe('Charts for the council', () => {
     await expect(byTestId('charts-saved')).toHaveText(expect.stringContaining(file));
     const pdf = fs.readFileSync(file).toString('latin1');
     expect(pdf.startsWith('%PDF')).toBe(true);
-    expect(pdf).toContain('/Count 7'); // the title page and six of the seven charts
+    expect(pdf).toContain('/Count 8'); // the title page and seven of the eight charts
   });
 
   it('presents full screen, moves with the keys and a click, and leaves with Esc', async () => {
@@ -134,7 +134,7 @@ describe('Charts for the council', () => {
     await browser.keys('ArrowRight');
     await expect(byTestId('presentation')).toHaveAttribute('data-slide', '4');
     await expect(byTestId('presentation-slide')).toHaveAttribute('data-kind', 'project-timelines');
-    await expect(byTestId('presentation-counter')).toHaveText('5 de 7');
+    await expect(byTestId('presentation-counter')).toHaveText('5 de 8');
     await browser.keys('ArrowLeft');
     await browser.keys('ArrowLeft');
     await expect(byTestId('presentation')).toHaveAttribute('data-slide', '2');

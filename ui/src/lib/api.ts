@@ -128,6 +128,15 @@ export const officeSet = (
   numberFormat: NumberFormat,
 ) => call('office_set', { name, reportingCurrency, language, numberFormat });
 
+// The budget cycle (issue 14): every figure is the core's.
+export const budgetProposal = (fiscalYear: number, cityId: string | null, currency?: string) =>
+  call('budget_proposal', { fiscalYear, cityId, currency: currency ?? null });
+export const budgetSettings = () => call('budget_settings');
+export const budgetSettingsSet = (fiscalYearStartMonth: number, discountRate: string) =>
+  call('budget_settings_set', { fiscalYearStartMonth, discountRate });
+export const invoiceStandings = (cityId: string | null) => call('invoice_standings', { cityId });
+export const duesForCity = (cityId: string) => call('dues_for_city', { cityId });
+
 export async function recordsList<K extends RecordKind>(
   kind: K,
   cityId: string | null = null,

@@ -14,7 +14,7 @@ rule: string, };
 
 export type Lang = "es" | "en";
 
-export type RecordKind = "city" | "network" | "membership" | "thesis" | "meeting" | "cost_entry" | "role_rate" | "exchange_rate" | "project" | "outcome" | "attribution" | "metric";
+export type RecordKind = "city" | "network" | "fee_rule" | "membership" | "invoice" | "budget_plan" | "thesis" | "meeting" | "cost_entry" | "role_rate" | "exchange_rate" | "budget_rate" | "project" | "outcome" | "attribution" | "metric";
 
 export type Office = { id: string, name: string, 
 /**
@@ -230,6 +230,12 @@ export type FinancingStatus = "pipeline" | "committed" | "disbursed";
 
 export type PolicyInstrument = "regulation" | "contract_model" | "performance_metric" | "programme";
 
+export type IncomeGroup = "low" | "lower_middle" | "upper_middle" | "high";
+
+export type FeeBasis = "flat" | "per_resident" | "income_group" | "population_income" | "unpublished";
+
+export type RepaymentProfile = "equal_principal" | "annuity" | "bullet";
+
 export type City = { name: string, 
 /**
  * ISO 3166 alpha-2 or alpha-3 code.
@@ -238,7 +244,11 @@ country: string, population: number | null, population_year: number | null, lati
 /**
  * CDP's account number, when the city came from a CDP import.
  */
-cdp_account: number | null, id: string, 
+cdp_account: number | null, 
+/**
+ * The country's income group, set by the user (the dues tables that follow it).
+ */
+income_group: IncomeGroup | null, id: string, 
 /**
  * UTC milliseconds.
  */
@@ -274,11 +284,93 @@ updated_by: string, deleted: boolean,
  */
 trashed_with: string | null, };
 
+export type FeeRule = { network_id: string, valid_from: string, valid_to: string | null, basis: FeeBasis, currency: string | null, 
+/**
+ * Flat: the yearly amount.
+ */
+amount_minor: number | null, 
+/**
+ * Per resident: major units per resident (0.0073 EUR).
+ */
+per_resident: number | null, min_minor: number | null, max_minor: number | null, 
+/**
+ * Population band (inclusive), for a table by population and income group.
+ */
+population_from: number | null, population_to: number | null, low_minor: number | null, lower_middle_minor: number | null, upper_middle_minor: number | null, high_minor: number | null, source: string, notes: string | null, id: string, 
+/**
+ * UTC milliseconds.
+ */
+created_at: number, updated_at: number, 
+/**
+ * The office that last wrote the record.
+ */
+updated_by: string, deleted: boolean, 
+/**
+ * The record whose deletion took this one to the trash with it.
+ */
+trashed_with: string | null, };
+
 export type Membership = { city_id: string, network_id: string, joined_on: string | null, ended_on: string | null, status: MembershipStatus, role: MembershipRole, focal_point: string | null, renewal_on: string | null, dues_minor: number | null, dues_currency: string | null, 
 /**
  * One of the one or two networks the city concentrates on.
  */
 core: boolean, notes: string | null, id: string, 
+/**
+ * UTC milliseconds.
+ */
+created_at: number, updated_at: number, 
+/**
+ * The office that last wrote the record.
+ */
+updated_by: string, deleted: boolean, 
+/**
+ * The record whose deletion took this one to the trash with it.
+ */
+trashed_with: string | null, };
+
+export type Invoice = { membership_id: string, year: number, amount_minor: number, currency: string, issued_on: string | null, due_on: string, 
+/**
+ * The network waived the dues.
+ */
+waived: boolean, reference: string | null, notes: string | null, id: string, 
+/**
+ * UTC milliseconds.
+ */
+created_at: number, updated_at: number, 
+/**
+ * The office that last wrote the record.
+ */
+updated_by: string, deleted: boolean, 
+/**
+ * The record whose deletion took this one to the trash with it.
+ */
+trashed_with: string | null, };
+
+export type BudgetPlan = { membership_id: string, fiscal_year: number, trips: number | null, 
+/**
+ * People per trip.
+ */
+travellers: number | null, 
+/**
+ * Days per trip.
+ */
+days: number | null, 
+/**
+ * Fare per person and trip.
+ */
+fare_minor: number | null, 
+/**
+ * Lodging and per diem per person and day.
+ */
+daily_minor: number | null, travel_currency: string | null, staff_hours: number | null, staff_role: string | null, officials_hours: number | null, officials_role: string | null, 
+/**
+ * The office's decision, when it overrides the recommendation.
+ */
+decision: Decision | null, 
+/**
+ * Why, required with a decision.
+ */
+justification: string | null, notes: string | null, id: string, 
 /**
  * UTC milliseconds.
  */
@@ -336,7 +428,15 @@ amount_minor: number | null, currency: string | null,
 /**
  * Time categories: hours worked by `role`.
  */
-hours: number | null, role: string | null, description: string | null, id: string, 
+hours: number | null, role: string | null, description: string | null, 
+/**
+ * Dues: the invoice this payment settles (the payment is this cost, counted once).
+ */
+invoice_id: string | null, 
+/**
+ * Dues: the payment's reference (transfer, receipt).
+ */
+reference: string | null, id: string, 
 /**
  * UTC milliseconds.
  */
@@ -394,6 +494,20 @@ updated_by: string, deleted: boolean,
  */
 trashed_with: string | null, };
 
+export type BudgetRate = { fiscal_year: number, currency: string, quote_currency: string, rate: number, source: string | null, id: string, 
+/**
+ * UTC milliseconds.
+ */
+created_at: number, updated_at: number, 
+/**
+ * The office that last wrote the record.
+ */
+updated_by: string, deleted: boolean, 
+/**
+ * The record whose deletion took this one to the trash with it.
+ */
+trashed_with: string | null, };
+
 export type Project = { city_id: string, name: string, sector: Sector, stage: Stage, capex_minor: number | null, capex_currency: string | null, start_on: string | null, 
 /**
  * Months the project would take without network support.
@@ -424,7 +538,11 @@ evidence: string | null, project_id: string | null, months_saved: number | null,
 /**
  * Percent per year.
  */
-interest_rate: number | null, tenor_years: number | null, grace_years: number | null, financing_status: FinancingStatus | null, committed_minor: number | null, disbursed_minor: number | null, policy_instrument: PolicyInstrument | null, source_peer: string | null, adopted_on: string | null, id: string, 
+interest_rate: number | null, tenor_years: number | null, grace_years: number | null, repayment_profile: RepaymentProfile | null, 
+/**
+ * 1 or 2.
+ */
+payments_per_year: number | null, financing_status: FinancingStatus | null, committed_minor: number | null, disbursed_minor: number | null, policy_instrument: PolicyInstrument | null, source_peer: string | null, adopted_on: string | null, id: string, 
 /**
  * UTC milliseconds.
  */
@@ -470,6 +588,90 @@ updated_by: string, deleted: boolean,
  */
 trashed_with: string | null, };
 
+export type BudgetSettings = { 
+/**
+ * First month of the fiscal year, 1–12 (Mexico and Colombia: 1, January).
+ */
+fiscal_year_start_month: number, 
+/**
+ * Discount rate of the grant element, percent a year (5: the IMF and World
+ * Bank's unified rate; 10: the older DAC convention).
+ */
+discount_rate_pct: number, };
+
+export type DuesEstimate = { "kind": "amount", minor: number, currency: string, rule_id: string, basis: FeeBasis, 
+/**
+ * The minimum or maximum of the rule decided the amount.
+ */
+bounded: string | null, } | { "kind": "unpublished", rule_id: string, source: string, } | { "kind": "no_rule" } | { "kind": "needs_population", rule_id: string, } | { "kind": "needs_income_group", rule_id: string, } | { "kind": "no_band", rule_id: string, };
+
+export type InvoiceStatus = "unpaid" | "partly_paid" | "paid" | "waived";
+
+export type InvoiceStanding = { invoice_id: string, membership_id: string, year: number, currency: string, due_minor: number, paid_minor: number, outstanding_minor: number, status: InvoiceStatus, due_on: string, 
+/**
+ * Payments counted.
+ */
+payments: number, 
+/**
+ * Overdue and not settled: the amount left.
+ */
+arrears_minor: number, 
+/**
+ * Days since it fell due, while in arrears.
+ */
+arrears_days: number | null, 
+/**
+ * Currencies of payments no exchange rate converts on their date: left out, said.
+ */
+unconverted: Array<string>, };
+
+export type DuesSource = "invoice" | "recorded" | "estimate" | "unknown";
+
+export type BudgetQuery = { fiscal_year: number, city_id: string | null, 
+/**
+ * The currency of every figure.
+ */
+currency: string, 
+/**
+ * The day arrears are counted on (today).
+ */
+as_of: string, };
+
+export type BudgetRow = { membership_id: string, city_id: string, city_name: string, network_id: string, network_acronym: string, classification: Classification, verdict: Verdict | null, arrears_minor: number, arrears_days: number | null, dues_minor: number | null, dues_source: DuesSource, travel_minor: number | null, time_minor: number | null, planned_minor: number, 
+/**
+ * What it cost in the fiscal year before.
+ */
+actual_minor: number, recommendation: Decision, recommendation_es: string, recommendation_en: string, 
+/**
+ * The decision that counts: the office's when it overrode, else the recommendation.
+ */
+decision: Decision, overridden: boolean, justification: string | null, proposed_minor: number, 
+/**
+ * What a reduce or an exit saves against the plan.
+ */
+saving_minor: number, plan_id: string | null, };
+
+export type BudgetByNetwork = { network_id: string, label: string, actual_minor: number, proposed_minor: number, };
+
+export type BudgetWarning = { 
+/**
+ * `missing_budget_rate` (subject: the currency), `missing_role_rate` (the role),
+ * `no_dues` (the membership), `unconverted_payment` (the currency).
+ */
+code: string, subject: string, 
+/**
+ * The warning in words, ready to show.
+ */
+text_es: string, text_en: string, };
+
+export type BudgetProposal = { query: BudgetQuery, settings: BudgetSettings, from: string, to: string, rows: Array<BudgetRow>, by_network: Array<BudgetByNetwork>, actual_minor: number, planned_minor: number, proposed_minor: number, saving_minor: number, warnings: Array<BudgetWarning>, };
+
+export type NetworkDues = { network_id: string, network_acronym: string, network_name: string, 
+/**
+ * The city's live membership, when it has one.
+ */
+membership_id: string | null, recorded_minor: number | null, recorded_currency: string | null, estimate: DuesEstimate, estimate_es: string, estimate_en: string, };
+
 export type RoiQuery = { from: string, to: string, currency: string, city_id: string | null, };
 
 export type CurrentThesis = { membership_id: string, thesis_id: string, };
@@ -506,7 +708,16 @@ export type RoiRow = { membership_id: string, city_id: string, city_name: string
 /**
  * Reporting currency of every `_minor` figure.
  */
-currency: string, cost: CategoryCosts, cost_total_minor: number, staff_hours: number, officials_hours: number, financing_committed_minor: number, financing_disbursed_minor: number, months_saved: number, policies_transferred: number, 
+currency: string, cost: CategoryCosts, cost_total_minor: number, staff_hours: number, officials_hours: number, financing_committed_minor: number, financing_disbursed_minor: number, 
+/**
+ * Committed financing × its grant element × the share: what it is worth as a
+ * gift (a grant counts whole, a loan by its terms, a guarantee or equity not).
+ */
+grant_equivalent_minor: number, 
+/**
+ * Dues overdue and unpaid on the period's last day, and the oldest's age in days.
+ */
+arrears_minor: number, arrears_days: number | null, months_saved: number, policies_transferred: number, 
 /**
  * Outcomes attributed in the period (any kind).
  */
@@ -525,7 +736,7 @@ export type RoiRollUp = { id: string, label: string, memberships: number, cost: 
  * Costs not tied to any membership (general international work), already in
  * `cost` and `cost_total_minor` (city roll-ups and the totals; zero per network).
  */
-general_cost_minor: number, staff_hours: number, officials_hours: number, financing_committed_minor: number, financing_disbursed_minor: number, months_saved: number, policies_transferred: number, meetings_held: number, leverage: number | null, strategic: number, developing: number, unsteered: number, passive: number, inactive: number, };
+general_cost_minor: number, staff_hours: number, officials_hours: number, financing_committed_minor: number, financing_disbursed_minor: number, grant_equivalent_minor: number, arrears_minor: number, months_saved: number, policies_transferred: number, meetings_held: number, leverage: number | null, strategic: number, developing: number, unsteered: number, passive: number, inactive: number, };
 
 export type RoiReport = { query: RoiQuery, rows: Array<RoiRow>, by_network: Array<RoiRollUp>, by_city: Array<RoiRollUp>, totals: RoiRollUp, 
 /**
@@ -560,7 +771,7 @@ export type SectorCount = { sector: Sector, projects: number, };
 
 export type PortfolioCounts = { projects: number, by_stage: Array<StageCount>, by_sector: Array<SectorCount>, };
 
-export type ChartKind = "cost-by-category" | "cost-vs-return" | "financing-over-time" | "leverage" | "project-timelines" | "portfolio-funnel" | "asks-to-results";
+export type ChartKind = "cost-by-category" | "cost-vs-return" | "financing-over-time" | "leverage" | "project-timelines" | "portfolio-funnel" | "asks-to-results" | "budget";
 
 export type ChartRequest = { kind: ChartKind, query: RoiQuery, lang: Lang, width: number, height: number, };
 
@@ -919,7 +1130,7 @@ export type ValueMap = { [key in string]: { [key in string]: string } };
 export const TIME_CATEGORIES: readonly CostCategory[] = ['staff_time', 'officials_time'];
 
 /** Kinds shared by every city of a file (never scoped by the city selector). */
-export const UNSCOPED_KINDS: readonly RecordKind[] = ['city', 'network', 'role_rate', 'exchange_rate'];
+export const UNSCOPED_KINDS: readonly RecordKind[] = ['city', 'network', 'fee_rule', 'role_rate', 'exchange_rate', 'budget_rate'];
 
 /** Each record kind as the core describes it (src/kinds.rs). */
 export const KINDS = {
@@ -954,6 +1165,183 @@ export const KINDS = {
       },
       {
         "field": "share_bp"
+      }
+    ]
+  },
+  "budget_plan": {
+    "city_scope": "via_membership",
+    "fields": [
+      {
+        "name": "membership_id",
+        "ref": "membership",
+        "required": true,
+        "type": "ref"
+      },
+      {
+        "bounds": {
+          "max": 2200.0,
+          "min": 1900.0
+        },
+        "name": "fiscal_year",
+        "required": true,
+        "type": "year"
+      },
+      {
+        "bounds": {
+          "max": 10000.0,
+          "min": 0.0
+        },
+        "name": "trips",
+        "required": false,
+        "type": "integer"
+      },
+      {
+        "bounds": {
+          "max": 10000.0,
+          "min": 0.0
+        },
+        "name": "travellers",
+        "required": false,
+        "type": "integer"
+      },
+      {
+        "bounds": {
+          "max": 366.0,
+          "min": 0.0
+        },
+        "name": "days",
+        "required": false,
+        "type": "decimal"
+      },
+      {
+        "name": "travel_currency",
+        "required": false,
+        "type": "currency"
+      },
+      {
+        "currency": "travel_currency",
+        "name": "fare_minor",
+        "required": false,
+        "type": "money"
+      },
+      {
+        "currency": "travel_currency",
+        "name": "daily_minor",
+        "required": false,
+        "type": "money"
+      },
+      {
+        "bounds": {
+          "max": 100000.0,
+          "min": 0.0
+        },
+        "name": "staff_hours",
+        "required": false,
+        "type": "hours"
+      },
+      {
+        "name": "staff_role",
+        "required": false,
+        "type": "text"
+      },
+      {
+        "bounds": {
+          "max": 100000.0,
+          "min": 0.0
+        },
+        "name": "officials_hours",
+        "required": false,
+        "type": "hours"
+      },
+      {
+        "name": "officials_role",
+        "required": false,
+        "type": "text"
+      },
+      {
+        "enum": "decision",
+        "name": "decision",
+        "required": false,
+        "type": "enum"
+      },
+      {
+        "name": "justification",
+        "required": false,
+        "type": "long_text"
+      },
+      {
+        "name": "notes",
+        "required": false,
+        "type": "long_text"
+      }
+    ],
+    "label": [
+      {
+        "text": "Plan "
+      },
+      {
+        "field": "fiscal_year"
+      }
+    ]
+  },
+  "budget_rate": {
+    "city_scope": "none",
+    "fields": [
+      {
+        "bounds": {
+          "max": 2200.0,
+          "min": 1900.0
+        },
+        "name": "fiscal_year",
+        "required": true,
+        "type": "year"
+      },
+      {
+        "name": "currency",
+        "required": true,
+        "type": "currency"
+      },
+      {
+        "name": "quote_currency",
+        "required": true,
+        "type": "currency"
+      },
+      {
+        "bounds": {
+          "max": 1000000000.0,
+          "min": 1e-9
+        },
+        "name": "rate",
+        "required": true,
+        "type": "decimal"
+      },
+      {
+        "name": "source",
+        "required": false,
+        "type": "text"
+      }
+    ],
+    "label": [
+      {
+        "field": "fiscal_year"
+      },
+      {
+        "text": " · 1 "
+      },
+      {
+        "field": "currency"
+      },
+      {
+        "text": " = "
+      },
+      {
+        "field": "rate"
+      },
+      {
+        "text": " "
+      },
+      {
+        "field": "quote_currency"
       }
     ]
   },
@@ -1019,6 +1407,12 @@ export const KINDS = {
         "name": "cdp_account",
         "required": false,
         "type": "integer"
+      },
+      {
+        "enum": "income_group",
+        "name": "income_group",
+        "required": false,
+        "type": "enum"
       }
     ],
     "label": [
@@ -1120,6 +1514,31 @@ export const KINDS = {
         "name": "description",
         "required": false,
         "type": "text"
+      },
+      {
+        "name": "invoice_id",
+        "ref": "invoice",
+        "required": false,
+        "type": "ref",
+        "when": {
+          "any_of": [
+            "dues"
+          ],
+          "field": "category",
+          "negate": false
+        }
+      },
+      {
+        "name": "reference",
+        "required": false,
+        "type": "text",
+        "when": {
+          "any_of": [
+            "dues"
+          ],
+          "field": "category",
+          "negate": false
+        }
       }
     ],
     "label": [
@@ -1190,6 +1609,281 @@ export const KINDS = {
       },
       {
         "field": "on_date"
+      }
+    ]
+  },
+  "fee_rule": {
+    "city_scope": "none",
+    "fields": [
+      {
+        "name": "network_id",
+        "ref": "network",
+        "required": true,
+        "type": "ref"
+      },
+      {
+        "name": "valid_from",
+        "required": true,
+        "type": "date"
+      },
+      {
+        "name": "valid_to",
+        "required": false,
+        "type": "date"
+      },
+      {
+        "enum": "fee_basis",
+        "name": "basis",
+        "required": true,
+        "type": "enum"
+      },
+      {
+        "name": "currency",
+        "required": true,
+        "type": "currency",
+        "when": {
+          "any_of": [
+            "unpublished"
+          ],
+          "field": "basis",
+          "negate": true
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "amount_minor",
+        "required": true,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "flat"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "bounds": {
+          "max": 1000000.0,
+          "min": 0.0
+        },
+        "name": "per_resident",
+        "required": true,
+        "type": "decimal",
+        "when": {
+          "any_of": [
+            "per_resident"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "min_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "per_resident",
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "max_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "per_resident",
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "bounds": {
+          "max": 100000000000.0,
+          "min": 0.0
+        },
+        "name": "population_from",
+        "required": false,
+        "type": "integer",
+        "when": {
+          "any_of": [
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "bounds": {
+          "max": 100000000000.0,
+          "min": 0.0
+        },
+        "name": "population_to",
+        "required": false,
+        "type": "integer",
+        "when": {
+          "any_of": [
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "low_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "lower_middle_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "upper_middle_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "currency": "currency",
+        "name": "high_minor",
+        "required": false,
+        "type": "money",
+        "when": {
+          "any_of": [
+            "income_group",
+            "population_income"
+          ],
+          "field": "basis",
+          "negate": false
+        }
+      },
+      {
+        "name": "source",
+        "required": true,
+        "type": "text"
+      },
+      {
+        "name": "notes",
+        "required": false,
+        "type": "long_text"
+      }
+    ],
+    "label": [
+      {
+        "field": "acronym",
+        "via": "network_id"
+      },
+      {
+        "text": " · "
+      },
+      {
+        "field": "valid_from"
+      }
+    ]
+  },
+  "invoice": {
+    "city_scope": "via_membership",
+    "fields": [
+      {
+        "name": "membership_id",
+        "ref": "membership",
+        "required": true,
+        "type": "ref"
+      },
+      {
+        "bounds": {
+          "max": 2200.0,
+          "min": 1900.0
+        },
+        "name": "year",
+        "required": true,
+        "type": "year"
+      },
+      {
+        "currency": "currency",
+        "name": "amount_minor",
+        "required": true,
+        "type": "money"
+      },
+      {
+        "name": "currency",
+        "required": true,
+        "type": "currency"
+      },
+      {
+        "name": "issued_on",
+        "required": false,
+        "type": "date"
+      },
+      {
+        "name": "due_on",
+        "required": true,
+        "type": "date"
+      },
+      {
+        "name": "waived",
+        "required": false,
+        "type": "bool"
+      },
+      {
+        "name": "reference",
+        "required": false,
+        "type": "text"
+      },
+      {
+        "name": "notes",
+        "required": false,
+        "type": "long_text"
+      }
+    ],
+    "label": [
+      {
+        "field": "year"
+      },
+      {
+        "text": " "
+      },
+      {
+        "field": "reference"
       }
     ]
   },
@@ -1653,6 +2347,37 @@ export const KINDS = {
         }
       },
       {
+        "enum": "repayment_profile",
+        "name": "repayment_profile",
+        "required": false,
+        "type": "enum",
+        "when": {
+          "any_of": [
+            "loan",
+            "concessional_loan"
+          ],
+          "field": "instrument",
+          "negate": false
+        }
+      },
+      {
+        "bounds": {
+          "max": 2.0,
+          "min": 1.0
+        },
+        "name": "payments_per_year",
+        "required": false,
+        "type": "integer",
+        "when": {
+          "any_of": [
+            "loan",
+            "concessional_loan"
+          ],
+          "field": "instrument",
+          "negate": false
+        }
+      },
+      {
         "enum": "financing_status",
         "name": "financing_status",
         "required": true,
@@ -1940,10 +2665,29 @@ export const ENUM_VALUES = {
     "reduce",
     "exit"
   ],
+  "dues_source": [
+    "invoice",
+    "recorded",
+    "estimate",
+    "unknown"
+  ],
+  "fee_basis": [
+    "flat",
+    "per_resident",
+    "income_group",
+    "population_income",
+    "unpublished"
+  ],
   "financing_status": [
     "pipeline",
     "committed",
     "disbursed"
+  ],
+  "income_group": [
+    "low",
+    "lower_middle",
+    "upper_middle",
+    "high"
   ],
   "instrument": [
     "grant",
@@ -1952,6 +2696,12 @@ export const ENUM_VALUES = {
     "guarantee",
     "equity",
     "technical_assistance"
+  ],
+  "invoice_status": [
+    "unpaid",
+    "partly_paid",
+    "paid",
+    "waived"
   ],
   "meeting_result": [
     "pending",
@@ -1986,16 +2736,25 @@ export const ENUM_VALUES = {
   "record_kind": [
     "city",
     "network",
+    "fee_rule",
     "membership",
+    "invoice",
+    "budget_plan",
     "thesis",
     "meeting",
     "cost_entry",
     "role_rate",
     "exchange_rate",
+    "budget_rate",
     "project",
     "outcome",
     "attribution",
     "metric"
+  ],
+  "repayment_profile": [
+    "equal_principal",
+    "annuity",
+    "bullet"
   ],
   "scope": [
     "global",
@@ -2068,15 +2827,32 @@ export const CORE_WORDS = {
     "enum.decision.keep": "Keep",
     "enum.decision.reduce": "Reduce",
     "enum.decision.upgrade": "Upgrade",
+    "enum.dues_source.estimate": "Estimate by the network's rule",
+    "enum.dues_source.invoice": "The year's invoice",
+    "enum.dues_source.recorded": "Recorded dues",
+    "enum.dues_source.unknown": "Unknown",
+    "enum.fee_basis.flat": "Flat amount",
+    "enum.fee_basis.income_group": "By the country's income group",
+    "enum.fee_basis.per_resident": "Per resident",
+    "enum.fee_basis.population_income": "By population and income group",
+    "enum.fee_basis.unpublished": "Amount not published",
     "enum.financing_status.committed": "Committed",
     "enum.financing_status.disbursed": "Disbursed",
     "enum.financing_status.pipeline": "Pipeline",
+    "enum.income_group.high": "High income",
+    "enum.income_group.low": "Low income",
+    "enum.income_group.lower_middle": "Lower-middle income",
+    "enum.income_group.upper_middle": "Upper-middle income",
     "enum.instrument.concessional_loan": "Concessional loan",
     "enum.instrument.equity": "Equity",
     "enum.instrument.grant": "Grant",
     "enum.instrument.guarantee": "Guarantee",
     "enum.instrument.loan": "Loan",
     "enum.instrument.technical_assistance": "Technical assistance",
+    "enum.invoice_status.paid": "Paid",
+    "enum.invoice_status.partly_paid": "Partly paid",
+    "enum.invoice_status.unpaid": "Unpaid",
+    "enum.invoice_status.waived": "Waived",
     "enum.meeting_result.achieved": "Achieved",
     "enum.meeting_result.not_achieved": "Not achieved",
     "enum.meeting_result.partly": "Partly achieved",
@@ -2098,9 +2874,13 @@ export const CORE_WORDS = {
     "enum.policy_instrument.programme": "Programme",
     "enum.policy_instrument.regulation": "Regulation",
     "enum.record_kind.attribution": "Attribution",
+    "enum.record_kind.budget_plan": "Budget plan",
+    "enum.record_kind.budget_rate": "Budget exchange rate",
     "enum.record_kind.city": "City",
     "enum.record_kind.cost_entry": "Cost",
     "enum.record_kind.exchange_rate": "Exchange rate",
+    "enum.record_kind.fee_rule": "Fee rule",
+    "enum.record_kind.invoice": "Dues invoice",
     "enum.record_kind.meeting": "Meeting",
     "enum.record_kind.membership": "Membership",
     "enum.record_kind.metric": "Metric",
@@ -2109,6 +2889,9 @@ export const CORE_WORDS = {
     "enum.record_kind.project": "Project",
     "enum.record_kind.role_rate": "Role rate",
     "enum.record_kind.thesis": "Thesis",
+    "enum.repayment_profile.annuity": "Annuity (level payments)",
+    "enum.repayment_profile.bullet": "Single payment at maturity",
+    "enum.repayment_profile.equal_principal": "Equal principal payments",
     "enum.scope.global": "Global",
     "enum.scope.metropolitan": "Metropolitan",
     "enum.scope.national": "National",
@@ -2145,8 +2928,29 @@ export const CORE_WORDS = {
     "field.attribution.membership_id": "Membership",
     "field.attribution.outcome_id": "Outcome",
     "field.attribution.share_bp": "Share (%)",
+    "field.budget_plan.daily_minor": "Per diem per person and day",
+    "field.budget_plan.days": "Days per trip",
+    "field.budget_plan.decision": "The office's decision",
+    "field.budget_plan.fare_minor": "Fare per person",
+    "field.budget_plan.fiscal_year": "Fiscal year",
+    "field.budget_plan.justification": "Justification of the decision",
+    "field.budget_plan.membership_id": "Membership",
+    "field.budget_plan.notes": "Notes",
+    "field.budget_plan.officials_hours": "Officials’ hours",
+    "field.budget_plan.officials_role": "Officials’ role",
+    "field.budget_plan.staff_hours": "Staff hours",
+    "field.budget_plan.staff_role": "Staff role",
+    "field.budget_plan.travel_currency": "Travel currency",
+    "field.budget_plan.travellers": "People per trip",
+    "field.budget_plan.trips": "Trips",
+    "field.budget_rate.currency": "Currency (1 unit)",
+    "field.budget_rate.fiscal_year": "Fiscal year",
+    "field.budget_rate.quote_currency": "Is worth (currency)",
+    "field.budget_rate.rate": "Rate",
+    "field.budget_rate.source": "Source",
     "field.city.cdp_account": "CDP account",
     "field.city.country": "Country (ISO code)",
+    "field.city.income_group": "Country income group (World Bank)",
     "field.city.latitude": "Latitude",
     "field.city.longitude": "Longitude",
     "field.city.name": "City",
@@ -2159,8 +2963,10 @@ export const CORE_WORDS = {
     "field.cost_entry.currency": "Currency",
     "field.cost_entry.description": "Description",
     "field.cost_entry.hours": "Hours",
+    "field.cost_entry.invoice_id": "Invoice it pays",
     "field.cost_entry.meeting_id": "Meeting",
     "field.cost_entry.membership_id": "Membership",
+    "field.cost_entry.reference": "Payment reference",
     "field.cost_entry.role": "Staff role",
     "field.cost_entry.spent_on": "Date",
     "field.exchange_rate.currency": "Currency (1 unit)",
@@ -2168,6 +2974,32 @@ export const CORE_WORDS = {
     "field.exchange_rate.quote_currency": "Is worth (currency)",
     "field.exchange_rate.rate": "Rate",
     "field.exchange_rate.source": "Source",
+    "field.fee_rule.amount_minor": "Annual fee",
+    "field.fee_rule.basis": "Fee basis",
+    "field.fee_rule.currency": "Currency",
+    "field.fee_rule.high_minor": "High income",
+    "field.fee_rule.low_minor": "Low income",
+    "field.fee_rule.lower_middle_minor": "Lower-middle income",
+    "field.fee_rule.max_minor": "Maximum",
+    "field.fee_rule.min_minor": "Minimum",
+    "field.fee_rule.network_id": "Network",
+    "field.fee_rule.notes": "Notes",
+    "field.fee_rule.per_resident": "Fee per resident",
+    "field.fee_rule.population_from": "Population from",
+    "field.fee_rule.population_to": "Population to",
+    "field.fee_rule.source": "Source",
+    "field.fee_rule.upper_middle_minor": "Upper-middle income",
+    "field.fee_rule.valid_from": "Valid from",
+    "field.fee_rule.valid_to": "Valid to",
+    "field.invoice.amount_minor": "Amount due",
+    "field.invoice.currency": "Currency",
+    "field.invoice.due_on": "Due on",
+    "field.invoice.issued_on": "Issued on",
+    "field.invoice.membership_id": "Membership",
+    "field.invoice.notes": "Notes",
+    "field.invoice.reference": "Invoice number",
+    "field.invoice.waived": "Waived by the network",
+    "field.invoice.year": "Dues year",
     "field.meeting.ask": "Ask",
     "field.meeting.attendees": "Attendees",
     "field.meeting.counterpart": "Counterpart",
@@ -2224,8 +3056,10 @@ export const CORE_WORDS = {
     "field.outcome.kind": "Outcome kind",
     "field.outcome.months_saved": "Months saved",
     "field.outcome.occurred_on": "Date",
+    "field.outcome.payments_per_year": "Payments a year (1 or 2)",
     "field.outcome.policy_instrument": "Policy instrument",
     "field.outcome.project_id": "Project",
+    "field.outcome.repayment_profile": "Repayment profile",
     "field.outcome.source_name": "Financing source",
     "field.outcome.source_peer": "Source peer",
     "field.outcome.source_type": "Source type",
@@ -2254,9 +3088,13 @@ export const CORE_WORDS = {
     "field.thesis.statement": "Thesis: what the city wants from the network",
     "field.thesis.verdict": "Verdict",
     "plural.attribution": "Attributions",
+    "plural.budget_plan": "Budget plans",
+    "plural.budget_rate": "Budget exchange rates",
     "plural.city": "Cities",
     "plural.cost_entry": "Costs",
     "plural.exchange_rate": "Exchange rates",
+    "plural.fee_rule": "Fee rules",
+    "plural.invoice": "Dues invoices",
     "plural.meeting": "Meetings",
     "plural.membership": "Memberships",
     "plural.metric": "Metrics",
@@ -2287,15 +3125,32 @@ export const CORE_WORDS = {
     "enum.decision.keep": "Mantener",
     "enum.decision.reduce": "Reducir",
     "enum.decision.upgrade": "Ampliar",
+    "enum.dues_source.estimate": "Estimación por la regla de la red",
+    "enum.dues_source.invoice": "Factura del año",
+    "enum.dues_source.recorded": "Cuota registrada",
+    "enum.dues_source.unknown": "Sin dato",
+    "enum.fee_basis.flat": "Monto fijo",
+    "enum.fee_basis.income_group": "Por grupo de ingreso del país",
+    "enum.fee_basis.per_resident": "Por habitante",
+    "enum.fee_basis.population_income": "Por población y grupo de ingreso",
+    "enum.fee_basis.unpublished": "Monto no publicado",
     "enum.financing_status.committed": "Comprometido",
     "enum.financing_status.disbursed": "Desembolsado",
     "enum.financing_status.pipeline": "En gestión",
+    "enum.income_group.high": "Ingreso alto",
+    "enum.income_group.low": "Ingreso bajo",
+    "enum.income_group.lower_middle": "Ingreso mediano bajo",
+    "enum.income_group.upper_middle": "Ingreso mediano alto",
     "enum.instrument.concessional_loan": "Préstamo concesional",
     "enum.instrument.equity": "Capital",
     "enum.instrument.grant": "Donación",
     "enum.instrument.guarantee": "Garantía",
     "enum.instrument.loan": "Préstamo",
     "enum.instrument.technical_assistance": "Asistencia técnica",
+    "enum.invoice_status.paid": "Pagada",
+    "enum.invoice_status.partly_paid": "Pagada en parte",
+    "enum.invoice_status.unpaid": "Sin pagar",
+    "enum.invoice_status.waived": "Condonada",
     "enum.meeting_result.achieved": "Logrado",
     "enum.meeting_result.not_achieved": "No logrado",
     "enum.meeting_result.partly": "Logrado en parte",
@@ -2317,9 +3172,13 @@ export const CORE_WORDS = {
     "enum.policy_instrument.programme": "Programa",
     "enum.policy_instrument.regulation": "Reglamento",
     "enum.record_kind.attribution": "Atribución",
+    "enum.record_kind.budget_plan": "Plan presupuestario",
+    "enum.record_kind.budget_rate": "Tipo de cambio presupuestario",
     "enum.record_kind.city": "Ciudad",
     "enum.record_kind.cost_entry": "Costo",
     "enum.record_kind.exchange_rate": "Tipo de cambio",
+    "enum.record_kind.fee_rule": "Regla de cuota",
+    "enum.record_kind.invoice": "Factura de cuota",
     "enum.record_kind.meeting": "Reunión",
     "enum.record_kind.membership": "Membresía",
     "enum.record_kind.metric": "Indicador",
@@ -2328,6 +3187,9 @@ export const CORE_WORDS = {
     "enum.record_kind.project": "Proyecto",
     "enum.record_kind.role_rate": "Tarifa por rol",
     "enum.record_kind.thesis": "Tesis",
+    "enum.repayment_profile.annuity": "Cuota constante",
+    "enum.repayment_profile.bullet": "Pago único al vencimiento",
+    "enum.repayment_profile.equal_principal": "Amortización constante",
     "enum.scope.global": "Global",
     "enum.scope.metropolitan": "Metropolitana",
     "enum.scope.national": "Nacional",
@@ -2364,8 +3226,29 @@ export const CORE_WORDS = {
     "field.attribution.membership_id": "Membresía",
     "field.attribution.outcome_id": "Resultado",
     "field.attribution.share_bp": "Participación (%)",
+    "field.budget_plan.daily_minor": "Viáticos por persona y día",
+    "field.budget_plan.days": "Días por viaje",
+    "field.budget_plan.decision": "Decisión de la oficina",
+    "field.budget_plan.fare_minor": "Pasaje por persona",
+    "field.budget_plan.fiscal_year": "Ejercicio fiscal",
+    "field.budget_plan.justification": "Justificación de la decisión",
+    "field.budget_plan.membership_id": "Membresía",
+    "field.budget_plan.notes": "Notas",
+    "field.budget_plan.officials_hours": "Horas de autoridades",
+    "field.budget_plan.officials_role": "Cargo de autoridades",
+    "field.budget_plan.staff_hours": "Horas del personal técnico",
+    "field.budget_plan.staff_role": "Puesto del personal",
+    "field.budget_plan.travel_currency": "Moneda de los viajes",
+    "field.budget_plan.travellers": "Personas por viaje",
+    "field.budget_plan.trips": "Viajes",
+    "field.budget_rate.currency": "Moneda (1 unidad)",
+    "field.budget_rate.fiscal_year": "Ejercicio fiscal",
+    "field.budget_rate.quote_currency": "Vale en (moneda)",
+    "field.budget_rate.rate": "Tipo de cambio",
+    "field.budget_rate.source": "Fuente",
     "field.city.cdp_account": "Cuenta CDP",
     "field.city.country": "País (código ISO)",
+    "field.city.income_group": "Grupo de ingreso del país (Banco Mundial)",
     "field.city.latitude": "Latitud",
     "field.city.longitude": "Longitud",
     "field.city.name": "Ciudad",
@@ -2378,8 +3261,10 @@ export const CORE_WORDS = {
     "field.cost_entry.currency": "Moneda",
     "field.cost_entry.description": "Descripción",
     "field.cost_entry.hours": "Horas",
+    "field.cost_entry.invoice_id": "Factura que paga",
     "field.cost_entry.meeting_id": "Reunión",
     "field.cost_entry.membership_id": "Membresía",
+    "field.cost_entry.reference": "Referencia del pago",
     "field.cost_entry.role": "Puesto",
     "field.cost_entry.spent_on": "Fecha",
     "field.exchange_rate.currency": "Moneda (1 unidad)",
@@ -2387,6 +3272,32 @@ export const CORE_WORDS = {
     "field.exchange_rate.quote_currency": "Vale en (moneda)",
     "field.exchange_rate.rate": "Tipo de cambio",
     "field.exchange_rate.source": "Fuente",
+    "field.fee_rule.amount_minor": "Cuota anual",
+    "field.fee_rule.basis": "Base de la cuota",
+    "field.fee_rule.currency": "Moneda",
+    "field.fee_rule.high_minor": "Ingreso alto",
+    "field.fee_rule.low_minor": "Ingreso bajo",
+    "field.fee_rule.lower_middle_minor": "Ingreso mediano bajo",
+    "field.fee_rule.max_minor": "Máximo",
+    "field.fee_rule.min_minor": "Mínimo",
+    "field.fee_rule.network_id": "Red",
+    "field.fee_rule.notes": "Notas",
+    "field.fee_rule.per_resident": "Cuota por habitante",
+    "field.fee_rule.population_from": "Población desde",
+    "field.fee_rule.population_to": "Población hasta",
+    "field.fee_rule.source": "Fuente",
+    "field.fee_rule.upper_middle_minor": "Ingreso mediano alto",
+    "field.fee_rule.valid_from": "Vigente desde",
+    "field.fee_rule.valid_to": "Vigente hasta",
+    "field.invoice.amount_minor": "Monto adeudado",
+    "field.invoice.currency": "Moneda",
+    "field.invoice.due_on": "Vence el",
+    "field.invoice.issued_on": "Emitida el",
+    "field.invoice.membership_id": "Membresía",
+    "field.invoice.notes": "Notas",
+    "field.invoice.reference": "Número de factura",
+    "field.invoice.waived": "Condonada por la red",
+    "field.invoice.year": "Año de la cuota",
     "field.meeting.ask": "Solicitud",
     "field.meeting.attendees": "Asistentes",
     "field.meeting.counterpart": "Contraparte",
@@ -2443,8 +3354,10 @@ export const CORE_WORDS = {
     "field.outcome.kind": "Tipo de resultado",
     "field.outcome.months_saved": "Meses ahorrados",
     "field.outcome.occurred_on": "Fecha",
+    "field.outcome.payments_per_year": "Pagos por año (1 o 2)",
     "field.outcome.policy_instrument": "Instrumento de política",
     "field.outcome.project_id": "Proyecto",
+    "field.outcome.repayment_profile": "Forma de amortización",
     "field.outcome.source_name": "Fuente del financiamiento",
     "field.outcome.source_peer": "Ciudad o red de origen",
     "field.outcome.source_type": "Tipo de fuente",
@@ -2473,9 +3386,13 @@ export const CORE_WORDS = {
     "field.thesis.statement": "Tesis: qué quiere la ciudad de la red",
     "field.thesis.verdict": "Veredicto",
     "plural.attribution": "Atribuciones",
+    "plural.budget_plan": "Planes presupuestarios",
+    "plural.budget_rate": "Tipos de cambio presupuestarios",
     "plural.city": "Ciudades",
     "plural.cost_entry": "Costos",
     "plural.exchange_rate": "Tipos de cambio",
+    "plural.fee_rule": "Reglas de cuota",
+    "plural.invoice": "Facturas de cuotas",
     "plural.meeting": "Reuniones",
     "plural.membership": "Membresías",
     "plural.metric": "Indicadores",

@@ -82,13 +82,13 @@ describe('sizes and names', () => {
     );
   });
 
-  it('knows the seven charts in the core’s order', () => {
-    expect(CHART_KINDS).toHaveLength(7);
+  it('knows the eight charts in the core’s order', () => {
+    expect(CHART_KINDS).toHaveLength(8);
     expect(CHART_KINDS[0]).toBe('cost-by-category');
-    expect(new Set(CHART_KINDS).size).toBe(7);
+    expect(new Set(CHART_KINDS).size).toBe(8);
   });
 
-  it('lists the same seven kinds as the generated bindings', () => {
+  it('lists the same eight kinds as the generated bindings', () => {
     const line = bindingsSource.split('\n').find((l) => l.startsWith('export type ChartKind ='));
     const kinds = [...(line ?? '').matchAll(/"([a-z-]+)"/g)].map((m) => m[1]);
     expect(kinds).toEqual([...CHART_KINDS]);

@@ -10,7 +10,7 @@ import { errorText } from './errors';
 import { translate, type MessageKey } from './i18n';
 import { language } from './lang.svelte';
 
-/** The seven charts, in the order the screen and the pack show them. */
+/** The eight charts, in the order the screen and the pack show them. */
 export const CHART_KINDS: readonly ChartKind[] = [
   'cost-by-category',
   'cost-vs-return',
@@ -19,6 +19,7 @@ export const CHART_KINDS: readonly ChartKind[] = [
   'project-timelines',
   'portfolio-funnel',
   'asks-to-results',
+  'budget',
 ];
 
 /** The size the screen draws at (and SVG and PDF exports use). */

@@ -27,6 +27,10 @@ const CORE_RULES = [
   'over_amount',
   'over_committed',
   'grace_over_tenor',
+  'invoice_not_dues',
+  'invoice_other_membership',
+  'min_over_max',
+  'fee_table_empty',
   'unknown_language',
 ];
 

@@ -40,6 +40,10 @@ describe("the forms follow the core's description of each kind", () => {
     }
     for (const config of Object.values(SCREEN_CONFIGS)) {
       for (const col of config.columns) expect(translations.en[col.label], col.label).toBeTruthy();
+      // Every screen's filters build (a filter only on an enum, a reference or a list).
+      const make = (config as { filters?: () => { label: MessageKey }[] }).filters;
+      const filters = make?.() ?? [];
+      for (const f of filters) expect(translations.es[f.label], f.label).toBeTruthy();
     }
   });
 

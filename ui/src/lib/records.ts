@@ -3,8 +3,12 @@
 
 import type {
   Attribution,
+  BudgetPlan,
+  BudgetRate,
   City,
   CostEntry,
+  FeeRule,
+  Invoice,
   ExchangeRate,
   Meeting,
   Membership,
@@ -22,12 +26,16 @@ import { ENUM_VALUES } from './bindings';
 export interface RecordTypes {
   city: City;
   network: Network;
+  fee_rule: FeeRule;
   membership: Membership;
+  invoice: Invoice;
+  budget_plan: BudgetPlan;
   thesis: Thesis;
   meeting: Meeting;
   cost_entry: CostEntry;
   role_rate: RoleRate;
   exchange_rate: ExchangeRate;
+  budget_rate: BudgetRate;
   project: Project;
   outcome: Outcome;
   attribution: Attribution;

@@ -4,7 +4,7 @@
 // description (kinds.ts). Adding a kind to the UI is one entry here.
 
 import { addMonths, todayIso } from './dates';
-import type { CostEntry, Meeting, Membership, Outcome, RecordKind } from './bindings';
+import type { CostEntry, Invoice, Meeting, Membership, Outcome, RecordKind } from './bindings';
 import { distinctValues } from './corePages.svelte';
 import { cache, db } from './db.svelte';
 import { formatHours, formatNumber } from './format';
@@ -15,6 +15,7 @@ import { enumLabel, refLabel, refOptions } from './labels';
 import type { Column, Filter, RangeFilter, SortState } from './list';
 import { TIME_CATEGORIES, type AnyRecord, type RecordTypes } from './records';
 import { currentTheses } from './theses.svelte';
+import { standings } from './dues.svelte';
 
 export interface RecordScreenConfig<K extends RecordKind> {
   kind: K;
@@ -74,6 +75,7 @@ export const FIELDS = {
     'population_year',
     'latitude',
     'longitude',
+    'income_group',
   ]),
   network: formFields('network', [
     'name',
@@ -136,6 +138,8 @@ export const FIELDS = {
     'hours',
     'role',
     { name: 'description', wide: true },
+    'invoice_id',
+    'reference',
   ]),
   role_rate: formFields('role_rate', ['role', 'hourly_minor', 'currency', 'valid_from', 'valid_to']),
   exchange_rate: formFields('exchange_rate', [
@@ -178,6 +182,8 @@ export const FIELDS = {
     'interest_rate',
     'tenor_years',
     'grace_years',
+    'repayment_profile',
+    'payments_per_year',
     // policy transfer
     'policy_instrument',
     'source_peer',
@@ -185,6 +191,60 @@ export const FIELDS = {
   ]),
   attribution: formFields('attribution', ['outcome_id', 'membership_id', 'share_bp']),
   metric: formFields('metric', ['city_id', 'year', 'name', 'value', 'value_text', 'unit', 'source']),
+  fee_rule: formFields('fee_rule', [
+    'network_id',
+    'basis',
+    'valid_from',
+    'valid_to',
+    'currency',
+    'amount_minor',
+    'per_resident',
+    'min_minor',
+    'max_minor',
+    'population_from',
+    'population_to',
+    'low_minor',
+    'lower_middle_minor',
+    'upper_middle_minor',
+    'high_minor',
+    { name: 'source', wide: true },
+    'notes',
+  ]),
+  invoice: formFields('invoice', [
+    'membership_id',
+    'year',
+    'amount_minor',
+    'currency',
+    'issued_on',
+    'due_on',
+    'reference',
+    'waived',
+    'notes',
+  ]),
+  budget_plan: formFields('budget_plan', [
+    'membership_id',
+    'fiscal_year',
+    'trips',
+    'travellers',
+    'days',
+    'travel_currency',
+    'fare_minor',
+    'daily_minor',
+    'staff_hours',
+    'staff_role',
+    'officials_hours',
+    'officials_role',
+    'decision',
+    { name: 'justification', wide: true },
+    'notes',
+  ]),
+  budget_rate: formFields('budget_rate', [
+    'fiscal_year',
+    'currency',
+    'rate',
+    'quote_currency',
+    { name: 'source', wide: true },
+  ]),
 } satisfies Record<RecordKind, readonly FieldDef[]>;
 
 // ---- screens -------------------------------------------------------------------------
@@ -492,4 +552,112 @@ export const SCREEN_CONFIGS = {
     pageSize: 12,
     initialSort: { column: 'role', direction: 'asc' },
   } satisfies RecordScreenConfig<'role_rate'>,
+  fee_rule: {
+    kind: 'fee_rule',
+    fields: FIELDS.fee_rule,
+    columns: [
+      column('fee_rule', 'network_id'),
+      column('fee_rule', 'basis'),
+      column('fee_rule', 'valid_from'),
+      column('fee_rule', 'valid_to'),
+      column('fee_rule', 'amount_minor'),
+      column('fee_rule', 'per_resident', { digits: 6 }),
+      column('fee_rule', 'min_minor'),
+      column('fee_rule', 'max_minor'),
+      column('fee_rule', 'source', { clamp: true }),
+    ],
+    filters: () => [filter('fee_rule', 'network_id'), filter('fee_rule', 'basis')],
+    defaults: () => ({ basis: 'flat', valid_from: todayIso(), currency: 'EUR' }),
+    needs: ['network'],
+    pageSize: 12,
+    initialSort: { column: 'network_id', direction: 'asc' },
+  } satisfies RecordScreenConfig<'fee_rule'>,
+
+  invoice: {
+    kind: 'invoice',
+    fields: FIELDS.invoice,
+    columns: [
+      column('invoice', 'membership_id'),
+      column('invoice', 'year'),
+      column('invoice', 'reference'),
+      column('invoice', 'due_on'),
+      column('invoice', 'amount_minor'),
+      {
+        id: 'paid',
+        label: 'dues.col.paid',
+        align: 'end',
+        sortField: null,
+        value: (r: Invoice) => standings.byInvoice.get(r.id)?.paid_minor ?? null,
+        text: (r: Invoice) => moneyText(standings.byInvoice.get(r.id)?.paid_minor, r.currency),
+      },
+      {
+        id: 'status',
+        label: 'dues.col.status',
+        sortField: null,
+        value: (r: Invoice) => {
+          const s = standings.byInvoice.get(r.id);
+          return s ? enumLabel('invoice_status', s.status) : '';
+        },
+      },
+      {
+        id: 'arrears',
+        label: 'dues.col.arrears',
+        align: 'end',
+        sortField: null,
+        value: (r: Invoice) => standings.byInvoice.get(r.id)?.arrears_minor ?? null,
+        text: (r: Invoice) => {
+          const s = standings.byInvoice.get(r.id);
+          if (!s || s.arrears_minor === 0 || s.arrears_days === null) return '';
+          return `${moneyText(s.arrears_minor, r.currency)} · ${formatNumber(s.arrears_days)} d`;
+        },
+      },
+    ],
+    filters: () => [networkFilter<Invoice>()],
+    defaults: () => ({
+      year: new Date().getFullYear(),
+      due_on: todayIso(),
+      issued_on: todayIso(),
+      currency: officeCurrency(),
+      waived: false,
+    }),
+    needs: ['membership', 'network', 'city'],
+    initialSort: { column: 'due_on', direction: 'desc' },
+  } satisfies RecordScreenConfig<'invoice'>,
+
+  budget_plan: {
+    kind: 'budget_plan',
+    fields: FIELDS.budget_plan,
+    columns: [
+      column('budget_plan', 'membership_id'),
+      column('budget_plan', 'fiscal_year'),
+      column('budget_plan', 'trips'),
+      column('budget_plan', 'travellers'),
+      column('budget_plan', 'days'),
+      column('budget_plan', 'staff_hours'),
+      column('budget_plan', 'decision'),
+      column('budget_plan', 'justification', { clamp: true }),
+    ],
+    defaults: () => ({ fiscal_year: new Date().getFullYear() + 1, travel_currency: officeCurrency() }),
+    needs: ['membership', 'network', 'city'],
+    initialSort: { column: 'fiscal_year', direction: 'desc' },
+  } satisfies RecordScreenConfig<'budget_plan'>,
+
+  budget_rate: {
+    kind: 'budget_rate',
+    fields: FIELDS.budget_rate,
+    columns: [
+      column('budget_rate', 'fiscal_year'),
+      column('budget_rate', 'currency'),
+      column('budget_rate', 'rate', { digits: 6 }),
+      column('budget_rate', 'quote_currency'),
+      column('budget_rate', 'source'),
+    ],
+    defaults: () => ({
+      fiscal_year: new Date().getFullYear() + 1,
+      currency: 'USD',
+      quote_currency: officeCurrency(),
+    }),
+    pageSize: 12,
+    initialSort: { column: 'fiscal_year', direction: 'desc' },
+  } satisfies RecordScreenConfig<'budget_rate'>,
 };

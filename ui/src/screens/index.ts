@@ -3,9 +3,11 @@
 
 import type { Component } from 'svelte';
 import type { ScreenDef, ScreenId } from '$lib/screens';
+import BudgetScreen from './BudgetScreen.svelte';
 import ChartsScreen from './ChartsScreen.svelte';
 import CostsScreen from './CostsScreen.svelte';
 import DashboardScreen from './DashboardScreen.svelte';
+import DuesScreen from './DuesScreen.svelte';
 import MeetingsScreen from './MeetingsScreen.svelte';
 import MembershipsScreen from './MembershipsScreen.svelte';
 import MetricsScreen from './MetricsScreen.svelte';
@@ -22,11 +24,13 @@ export const SCREEN_COMPONENTS: Record<ScreenId, ScreenComponent> = {
   dashboard: DashboardScreen,
   networks: NetworksScreen,
   memberships: MembershipsScreen,
+  dues: DuesScreen,
   costs: CostsScreen,
   meetings: MeetingsScreen,
   projects: ProjectsScreen,
   outcomes: OutcomesScreen,
   metrics: MetricsScreen,
+  budget: BudgetScreen,
   charts: ChartsScreen,
   peers: PeersScreen,
   trash: TrashScreen,

@@ -17,6 +17,7 @@ function city(id: string, name: string): City {
     longitude: null,
     region: null,
     cdp_account: null,
+    income_group: null,
     created_at: 0,
     updated_at: 0,
     updated_by: 'o',

@@ -55,10 +55,10 @@ describe('App frame', () => {
     expect((await screen.findByText('Versión 9.8.7')).dataset.testid).toBe('app-version');
   });
 
-  it('lists all twelve screens in the navigation, each a keyboard-reachable link', () => {
+  it('lists all fourteen screens in the navigation, each a keyboard-reachable link', () => {
     render(App);
     const links = screen.getByTestId('nav').querySelectorAll('a[href^="#/"]');
-    expect(links).toHaveLength(12);
+    expect(links).toHaveLength(14);
     expect(screen.getByTestId('nav-dashboard').getAttribute('aria-current')).toBe('page');
   });
 });

@@ -1,0 +1,47 @@
+// The seed fee rules (see `FeeSeed` in catalog.rs): amounts as their sources publish
+// them; a network that publishes none has an `Unpublished` rule saying where we looked.
+
+const FEE_RULES: [FeeSeed; 3] = [
+    FeeSeed {
+        acronym: "Climate Alliance",
+        valid_from: (2000, 1, 1),
+        valid_to: None,
+        basis: FeeBasis::PerResident,
+        currency: Some("EUR"),
+        amount: None,
+        per_resident: Some(0.0073),
+        min: Some(220_00),
+        max: Some(15_000_00),
+        by_income: None,
+        source: "climatealliance.org",
+        notes: "",
+    },
+    FeeSeed {
+        acronym: "C40",
+        valid_from: (2005, 1, 1),
+        valid_to: None,
+        basis: FeeBasis::Unpublished,
+        currency: None,
+        amount: None,
+        per_resident: None,
+        min: None,
+        max: None,
+        by_income: None,
+        source: "c40.org",
+        notes: "",
+    },
+    FeeSeed {
+        acronym: "GCoM",
+        valid_from: (2016, 1, 1),
+        valid_to: None,
+        basis: FeeBasis::Flat,
+        currency: Some("EUR"),
+        amount: Some(0),
+        per_resident: None,
+        min: None,
+        max: None,
+        by_income: None,
+        source: "globalcovenantofmayors.org",
+        notes: "",
+    },
+];

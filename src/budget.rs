@@ -547,7 +547,8 @@ pub struct BudgetByNetwork {
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
 pub struct BudgetWarning {
     /// `missing_budget_rate` (subject: the currency), `missing_role_rate` (the role),
-    /// `no_dues` (the membership), `unconverted_payment` (the currency).
+    /// `no_dues` and `plan_out_of_range` (the membership), `unconverted_payment` (the
+    /// currency).
     pub code: String,
     pub subject: String,
     /// The warning in words, ready to show.
@@ -577,6 +578,8 @@ impl BudgetWarning {
             ("missing_role_rate", Lang::En) => format!("No hourly rate for “{s}”: those hours are not valued"),
             ("no_dues", Lang::Es) => format!("{s}: sin factura, cuota registrada ni regla con monto: la cuota no se presupuesta"),
             ("no_dues", Lang::En) => format!("{s}: no invoice, recorded dues or rule with an amount: no dues are budgeted"),
+            ("plan_out_of_range", Lang::Es) => format!("{s}: el plan de viajes pasa del monto más grande que el archivo guarda; no se presupuesta"),
+            ("plan_out_of_range", Lang::En) => format!("{s}: the travel plan is past the largest amount the file holds; it is not budgeted"),
             ("unconverted_payment", Lang::Es) => format!("Pagos en {s} sin tipo de cambio a su fecha: no se restan del adeudo"),
             ("unconverted_payment", Lang::En) => format!("Payments in {s} with no exchange rate on their date: not taken off the amount owed"),
             (_, _) => format!("{}: {s}", self.code),
@@ -749,7 +752,10 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
             let raw = people
                 * (p.fare_minor.unwrap_or(0) as f64
                     + p.days.unwrap_or(0.0) * p.daily_minor.unwrap_or(0) as f64);
-            let raw = crate::money::to_minor(raw).filter(|v| *v <= MAX_MINOR)?;
+            let Some(raw) = crate::money::to_minor(raw).filter(|v| *v <= MAX_MINOR) else {
+                warnings.insert(("plan_out_of_range".into(), label.clone()));
+                return None;
+            };
             convert(raw, currency, &mut warnings)
         });
         let mut time_minor: Option<i64> = None;

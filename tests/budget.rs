@@ -734,3 +734,39 @@ fn the_excel_export_has_the_budget_and_the_dues_standing() {
     assert!(late[0].starts_with("Mercociudades"), "{late:?}");
     assert!(late[9].parse::<f64>().is_ok_and(|d| d > 0.0), "{late:?}");
 }
+
+#[test]
+fn a_plan_past_the_largest_amount_is_said_and_left_out_never_wrapped() {
+    let (mut store, _city, m) = store_with_membership();
+    let mut huge = plan(&m, 2027);
+    huge.trips = Some(10_000);
+    huge.travellers = Some(10_000);
+    huge.fare_minor = Some(cabildo::kinds::MAX_MINOR);
+    huge.travel_currency = Some("MXN".into());
+    huge.staff_hours = None;
+    huge.staff_role = None;
+    store
+        .insert(huge)
+        .expect("a plan within each field's bounds");
+    let proposal = budget::proposal(
+        &store,
+        &BudgetQuery {
+            fiscal_year: 2027,
+            city_id: None,
+            currency: "MXN".into(),
+            as_of: date("2026-12-01"),
+        },
+    )
+    .expect("proposal");
+    let row = proposal
+        .rows
+        .iter()
+        .find(|r| r.membership_id == m)
+        .expect("row");
+    assert_eq!(row.travel_minor, None);
+    assert!(proposal
+        .warnings
+        .iter()
+        .any(|w| w.code == "plan_out_of_range"));
+    assert!(proposal.planned_minor >= 0);
+}

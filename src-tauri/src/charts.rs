@@ -67,7 +67,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
         .map_err(|e| CommandError::from(e).about(path))
 }
 
-/// Draws charts of one selection (all seven when `kinds` is empty) at
+/// Draws charts of one selection (all eight when `kinds` is empty) at
 /// `width` × `height` pixels, computing the ROI report once. Without a query:
 /// the last twelve months in the office currency, for `city_id`.
 #[tauri::command]

@@ -1,5 +1,5 @@
 //! The chart commands (issue 4), driven through Tauri's mock runtime on the
-//! demo database: drawing the seven charts in both languages, exporting SVG,
+//! demo database: drawing the eight charts in both languages, exporting SVG,
 //! PNG and PDF files, the council pack, refusing a bad path or size with the
 //! right error code, the end-to-end save folder and the full-screen switch.
 
@@ -79,7 +79,7 @@ fn charts_need_an_open_database() {
 }
 
 #[test]
-fn the_seven_demo_charts_carry_their_spanish_and_english_titles() {
+fn the_eight_demo_charts_carry_their_spanish_and_english_titles() {
     let (_app, webview) = demo_app();
     for (lang, title) in [
         ("es", "Costo por categoría y red"),
@@ -91,7 +91,7 @@ fn the_seven_demo_charts_carry_their_spanish_and_english_titles() {
             json!({ "lang": lang, "kinds": [], "width": 1920, "height": 1080 }),
         ))
         .expect("ChartSet");
-        assert_eq!(set.charts.len(), 7, "all seven when no kind is named");
+        assert_eq!(set.charts.len(), 8, "all eight when no kind is named");
         let first = &set.charts[0];
         assert_eq!(first.title, title);
         assert!(first.svg.starts_with("<svg"), "inline SVG");

@@ -469,6 +469,15 @@ fn crash_check(file: &Path, ids: Option<&Path>) -> Result<()> {
     let mut present = std::collections::HashSet::new();
     for kind in cabildo::RecordKind::ALL {
         let table = kind.desc().table;
+        // A file of an older schema has no table for the kinds added since.
+        let exists: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
         let mut stmt = conn.prepare(&format!(
             "SELECT id, updated_at, updated_by, deleted FROM \"{table}\" ORDER BY id"
         ))?;

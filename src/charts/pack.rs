@@ -31,7 +31,7 @@ pub struct PackRequest {
     pub query: RoiQuery,
     #[serde(default)]
     pub lang: Lang,
-    /// The charts, in order; empty means all seven.
+    /// The charts, in order; empty means all eight.
     #[serde(default)]
     pub charts: Vec<ChartKind>,
     /// The date printed on the title page (default: today).

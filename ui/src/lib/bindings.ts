@@ -656,7 +656,8 @@ export type BudgetByNetwork = { network_id: string, label: string, actual_minor:
 export type BudgetWarning = { 
 /**
  * `missing_budget_rate` (subject: the currency), `missing_role_rate` (the role),
- * `no_dues` (the membership), `unconverted_payment` (the currency).
+ * `no_dues` and `plan_out_of_range` (the membership), `unconverted_payment` (the
+ * currency).
  */
 code: string, subject: string, 
 /**
@@ -789,7 +790,7 @@ warnings: Array<string>, };
 
 export type PackRequest = { query: RoiQuery, lang: Lang, 
 /**
- * The charts, in order; empty means all seven.
+ * The charts, in order; empty means all eight.
  */
 charts: Array<ChartKind>, 
 /**

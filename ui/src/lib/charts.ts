@@ -39,7 +39,7 @@ export type { ChartSet, ExportFormat } from './commands';
 // Commands.
 
 /**
- * Draws charts of one selection (all seven when `kinds` is empty). Without a
+ * Draws charts of one selection (all eight when `kinds` is empty). Without a
  * query: the last twelve months in the office currency, for `cityId`.
  */
 export function chartsRender(

@@ -250,6 +250,7 @@ fn types() -> String {
         crate::budget::BudgetWarning,
         crate::budget::BudgetProposal,
         crate::budget::NetworkDues,
+        crate::grant::GrantElementView,
         crate::roi::RoiQuery,
         crate::roi::CurrentThesis,
         crate::roi::Classification,

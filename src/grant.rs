@@ -264,3 +264,86 @@ pub fn grant_element(
         Err(problem) => GrantElement::BadTerms(problem),
     }
 }
+
+/// A financing outcome's grant element as the screens show it.
+#[derive(serde::Serialize, serde::Deserialize, ts_rs::TS, Debug, Clone, PartialEq)]
+pub struct GrantElementView {
+    /// The share (0.35 is 35 %) when there is one.
+    pub share: Option<f64>,
+    pub text_es: String,
+    pub text_en: String,
+}
+
+impl GrantElement {
+    /// The grant element in words, at `discount_rate_pct`.
+    pub fn text(&self, discount_rate_pct: f64, lang: Lang) -> String {
+        let rate = crate::format::number(discount_rate_pct, 1);
+        match self {
+            GrantElement::Share(s) => {
+                let pct = crate::format::number(s * 100.0, 1);
+                match (lang, *s < 0.0) {
+                    (Lang::Es, false) => format!("Elemento de donación: {pct} % (tasa de descuento {rate} %)"),
+                    (Lang::En, false) => format!("Grant element: {pct} % (discount rate {rate} %)"),
+                    (Lang::Es, true) => format!("Elemento de donación: {pct} % (tasa de descuento {rate} %): el préstamo cuesta más que la tasa de descuento"),
+                    (Lang::En, true) => format!("Grant element: {pct} % (discount rate {rate} %): the loan costs more than the discount rate"),
+                }
+            }
+            GrantElement::Full => lang
+                .pick(
+                    "Elemento de donación: 100 % (donación o asistencia técnica en especie)",
+                    "Grant element: 100 % (a grant or technical assistance in kind)",
+                )
+                .into(),
+            GrantElement::NotApplicable => lang
+                .pick(
+                    "Una garantía o una participación de capital no tiene elemento de donación: no cuenta en el equivalente en donación",
+                    "A guarantee or equity has no grant element: it does not count in the grant equivalent",
+                )
+                .into(),
+            GrantElement::MissingTerms(fields) => {
+                let names: Vec<&str> = fields
+                    .iter()
+                    .filter_map(|f| crate::kinds::RecordKind::Outcome.field(f))
+                    .map(|f| f.label(lang))
+                    .collect();
+                match lang {
+                    Lang::Es => format!(
+                        "Falta {} del préstamo: su elemento de donación no se calcula y queda fuera del equivalente en donación",
+                        names.join(" y ")
+                    ),
+                    Lang::En => format!(
+                        "The loan's {} is missing: its grant element is not computed and it is left out of the grant equivalent",
+                        names.join(" and ")
+                    ),
+                }
+            }
+            GrantElement::BadTerms(problem) => problem.text(lang),
+        }
+    }
+}
+
+/// The grant element of a financing outcome (None for the other kinds, or with no
+/// instrument), with its words.
+pub fn of_outcome(o: &crate::model::Outcome, discount_rate_pct: f64) -> Option<GrantElementView> {
+    if o.kind != crate::model::OutcomeKind::Financing {
+        return None;
+    }
+    let ge = grant_element(
+        o.instrument?,
+        o.interest_rate,
+        o.tenor_years,
+        o.grace_years,
+        o.repayment_profile,
+        o.payments_per_year,
+        discount_rate_pct,
+    );
+    Some(GrantElementView {
+        share: match ge {
+            GrantElement::Share(s) => Some(s),
+            GrantElement::Full => Some(1.0),
+            _ => None,
+        },
+        text_es: ge.text(discount_rate_pct, Lang::Es),
+        text_en: ge.text(discount_rate_pct, Lang::En),
+    })
+}

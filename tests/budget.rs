@@ -770,3 +770,29 @@ fn a_plan_past_the_largest_amount_is_said_and_left_out_never_wrapped() {
         .any(|w| w.code == "plan_out_of_range"));
     assert!(proposal.planned_minor >= 0);
 }
+
+#[test]
+fn each_financing_outcome_says_its_grant_element_in_words() {
+    let city = "c";
+    let mut grant = financing(city, "2026-01-01", 100_00, "MXN");
+    let view = cabildo::grant::of_outcome(&grant, 5.0).expect("financing");
+    assert_eq!(view.share, Some(1.0));
+    assert!(view.text_es.contains("100 %"), "{}", view.text_es);
+    grant.instrument = Some(Instrument::Guarantee);
+    let view = cabildo::grant::of_outcome(&grant, 5.0).expect("financing");
+    assert_eq!(view.share, None);
+    assert!(
+        view.text_en.contains("has no grant element"),
+        "{}",
+        view.text_en
+    );
+    grant.instrument = Some(Instrument::Loan);
+    grant.interest_rate = Some(2.0);
+    let view = cabildo::grant::of_outcome(&grant, 5.0).expect("financing");
+    assert_eq!(view.share, None);
+    assert!(view.text_es.contains("Plazo (años)"), "{}", view.text_es);
+    grant.tenor_years = Some(10.0);
+    let view = cabildo::grant::of_outcome(&grant, 5.0).expect("financing");
+    assert!(view.share.is_some_and(|s| s > 0.0 && s < 1.0));
+    assert!(cabildo::grant::of_outcome(&acceleration(city, "p", "2026-01-01", 2.0), 5.0).is_none());
+}

@@ -144,3 +144,33 @@ fn opening_to_read_changes_nothing_in_the_file_even_an_old_one() {
         "no backup or journal next to a file that was only read"
     );
 }
+
+#[test]
+fn an_older_file_gets_the_catalogs_fee_rules_for_the_seed_networks_it_holds() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("old.cabildo");
+    version_1_file(&path);
+    // The seed networks as an old file holds them: the catalog's ids and stamps.
+    let conn = Connection::open(&path).expect("open");
+    for n in cabildo::catalog::networks() {
+        conn.execute(
+            "INSERT INTO network (id, created_at, updated_at, updated_by, deleted, name, acronym, scope)
+             VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5, 'global')",
+            rusqlite::params![n.meta.id, n.meta.created_at, n.meta.updated_by, n.name, n.acronym],
+        )
+        .expect("seed network");
+    }
+    drop(conn);
+    let store = Store::open_existing(&path).expect("upgrade");
+    let rules: Vec<cabildo::model::FeeRule> = store.list(None).expect("rules");
+    let seeded = cabildo::catalog::fee_rules();
+    assert_eq!(rules.len(), seeded.len());
+    assert!(rules
+        .iter()
+        .all(|r| seeded.iter().any(|s| s.meta.id == r.meta.id)));
+    drop(store);
+    // Opened again, nothing is added twice.
+    let store = Store::open_existing(&path).expect("again");
+    let again: Vec<cabildo::model::FeeRule> = store.list(None).expect("rules");
+    assert_eq!(again.len(), seeded.len());
+}

@@ -248,6 +248,23 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
             ctx.times(totals.leverage),
         ),
         ctx.figure(
+            ctx.pick(
+                "Equivalente en donación (comprometido × elemento de donación)",
+                "Grant equivalent (committed × grant element)",
+            ),
+            ctx.money(totals.grant_equivalent_minor),
+        ),
+        ctx.figure(
+            ctx.pick(
+                "Apalancamiento en equivalente en donación",
+                "Leverage on the grant equivalent",
+            ),
+            ctx.times(
+                (totals.cost_total_minor > 0)
+                    .then(|| totals.grant_equivalent_minor as f64 / totals.cost_total_minor as f64),
+            ),
+        ),
+        ctx.figure(
             ctx.pick("Meses ahorrados en proyectos", "Months saved on projects"),
             format::count(totals.months_saved),
         ),

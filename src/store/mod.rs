@@ -233,9 +233,6 @@ impl Store {
         configure_reading(&conn)?;
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
-        if version < 7 {
-            store.seed_fee_rules()?;
-        }
         store.attach_search_index();
         Ok(store)
     }
@@ -262,6 +259,9 @@ impl Store {
         }
         let mut store = Self::from_connection(conn, Some(path.to_path_buf()))?;
         store.last_stamp = store.scan_stamp()?;
+        if version < 7 {
+            store.seed_fee_rules()?;
+        }
         store.attach_search_index();
         Ok(store)
     }

@@ -29,6 +29,25 @@ async function rowWith(list, column, text) {
   throw new Error(`no row of ${list} with ${column} "${text}"`);
 }
 
+/** The row of a generic list whose text holds `part` (long cells are clamped). */
+async function waitForRowHolding(list, part) {
+  let found = null;
+  await browser.waitUntil(
+    async () => {
+      for (const row of await $$(`[data-testid="${list}-row"]`)) {
+        // textContent: a clamped cell's rendered text can be empty.
+        if ((await browser.execute((el) => el.textContent, row)).includes(part)) {
+          found = row;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeoutMsg: `no row of ${list} holding "${part}"` },
+  );
+  return found;
+}
+
 async function waitForRowWith(list, column, text) {
   let found = null;
   await browser.waitUntil(
@@ -170,6 +189,23 @@ describe('The budget cycle', () => {
     // A title page and the eight charts, the budget's among them.
     const pdf = fs.readFileSync(file).toString('latin1');
     expect(pdf).toContain('/Count 9');
+  });
+
+  it('says the grant element of each loan from its terms', async () => {
+    await goTo('outcomes');
+    const dear = await waitForRowHolding('list-outcome', 'Crédito de Banobras en pesos');
+    await pressElement(await dear.$('[data-testid="outcome-attribution"]'));
+    // 9.2 % against a 5 % discount rate: a negative grant element, said as such.
+    await browser.waitUntil(
+      async () => (await byTestId('outcome-grant-element').getText().catch(() => '')).startsWith('Elemento de donación: -'),
+      { timeoutMsg: 'no negative grant element for the 9.2 % loan' },
+    );
+    const soft = await waitForRowHolding('list-outcome', 'Préstamo del Banco Mundial');
+    await pressElement(await soft.$('[data-testid="outcome-attribution"]'));
+    await browser.waitUntil(
+      async () => /^Elemento de donación: \d/.test(await byTestId('outcome-grant-element').getText().catch(() => '')),
+      { timeoutMsg: 'no positive grant element for the 3.1 % loan' },
+    );
   });
 
   it('exports the budget sheet, with the override, to Excel', async () => {

@@ -136,6 +136,7 @@ export const budgetSettingsSet = (fiscalYearStartMonth: number, discountRate: st
   call('budget_settings_set', { fiscalYearStartMonth, discountRate });
 export const invoiceStandings = (cityId: string | null) => call('invoice_standings', { cityId });
 export const duesForCity = (cityId: string) => call('dues_for_city', { cityId });
+export const grantElementOf = (outcomeId: string) => call('grant_element_of', { outcomeId });
 
 export async function recordsList<K extends RecordKind>(
   kind: K,

@@ -673,6 +673,12 @@ export type NetworkDues = { network_id: string, network_acronym: string, network
  */
 membership_id: string | null, recorded_minor: number | null, recorded_currency: string | null, estimate: DuesEstimate, estimate_es: string, estimate_en: string, };
 
+export type GrantElementView = { 
+/**
+ * The share (0.35 is 35 %) when there is one.
+ */
+share: number | null, text_es: string, text_en: string, };
+
 export type RoiQuery = { from: string, to: string, currency: string, city_id: string | null, };
 
 export type CurrentThesis = { membership_id: string, thesis_id: string, };

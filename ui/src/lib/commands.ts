@@ -2,7 +2,7 @@
 // functions, by build.rs). Do not edit: run `CABILDO_WRITE_BINDINGS=1 cargo test -p cabildo-app --test bindings`.
 
 import type { Channel } from '@tauri-apps/api/core';
-import type { AdoptAs, BackupInfo, BudgetProposal, BudgetSettings, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, ImportEntry, InvoiceStanding, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NetworkDues, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RowsWindow, RuleBreak, SearchResults, TrashItem } from './bindings';
+import type { AdoptAs, BackupInfo, BudgetProposal, BudgetSettings, CdpImportReport, Chart, ChartKind, ChartRequest, City, ConflictEntry, CurrentThesis, Dashboard, ErrorCode, Explanation, GrantElementView, ImportEntry, InvoiceStanding, KindCount, Lang, ListPage, ListQuery, MapTo, MergePlan, MergeSummary, NetworkDues, NumberFormat, Office, PackRequest, Peers, PeersFilter, PortfolioCounts, Preview, RecordKind, RoiQuery, RowsWindow, RuleBreak, SearchResults, TrashItem } from './bindings';
 
 export type ShellErrorCode = "no_database" | "no_plan" | "shell" | "from_elsewhere" | "ipc";
 
@@ -97,6 +97,7 @@ export interface Commands {
   budget_settings_set: { args: { fiscalYearStartMonth: number; discountRate: string }; result: BudgetSettings };
   invoice_standings: { args: { cityId?: string | null }; result: Array<InvoiceStanding> };
   dues_for_city: { args: { cityId: string }; result: Array<NetworkDues> };
+  grant_element_of: { args: { outcomeId: string }; result: GrantElementView | null };
   charts_render: { args: { query?: RoiQuery | null; cityId?: string | null; lang: Lang; kinds: Array<ChartKind>; width: number; height: number }; result: ChartSet };
   chart_export: { args: { request: ChartRequest; format: ExportFormat; path: string }; result: string };
   council_pack_export: { args: { request: PackRequest; path: string }; result: string };

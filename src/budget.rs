@@ -578,6 +578,14 @@ impl BudgetWarning {
             ("missing_role_rate", Lang::En) => format!("No hourly rate for “{s}”: those hours are not valued"),
             ("no_dues", Lang::Es) => format!("{s}: sin factura, cuota registrada ni regla con monto: la cuota no se presupuesta"),
             ("no_dues", Lang::En) => format!("{s}: no invoice, recorded dues or rule with an amount: no dues are budgeted"),
+            ("no_dues_many", Lang::Es) => format!("{s} membresías sin factura, cuota registrada ni regla con monto: su cuota no se presupuesta"),
+            ("no_dues_many", Lang::En) => format!("{s} memberships with no invoice, recorded dues or rule with an amount: no dues are budgeted for them"),
+            ("plan_out_of_range_many", Lang::Es) => format!("{s} planes de viaje pasan del monto más grande que el archivo guarda; no se presupuestan"),
+            ("plan_out_of_range_many", Lang::En) => format!("{s} travel plans are past the largest amount the file holds; they are not budgeted"),
+            ("duplicate_plan_many", Lang::Es) => format!("{s} membresías tienen dos planes para {year}: cuenta el más reciente de cada una"),
+            ("duplicate_plan_many", Lang::En) => format!("{s} memberships have two plans for {year}: the newest of each counts"),
+            ("duplicate_plan", Lang::Es) => format!("{s} tiene dos planes para {year} (llegaron de dos oficinas): cuenta el más reciente; borre el otro"),
+            ("duplicate_plan", Lang::En) => format!("{s} has two plans for {year} (they came from two offices): the newest counts; delete the other"),
             ("plan_out_of_range", Lang::Es) => format!("{s}: el plan de viajes pasa del monto más grande que el archivo guarda; no se presupuesta"),
             ("plan_out_of_range", Lang::En) => format!("{s}: the travel plan is past the largest amount the file holds; it is not budgeted"),
             ("unconverted_payment", Lang::Es) => format!("Pagos en {s} sin tipo de cambio a su fecha: no se restan del adeudo"),
@@ -604,6 +612,26 @@ pub struct BudgetProposal {
     #[ts(type = "number")]
     pub saving_minor: i64,
     pub warnings: Vec<BudgetWarning>,
+}
+
+/// Past this many warnings of one code about memberships, one warning counts them (a
+/// coordinator's file may have thousands of memberships without dues).
+const MAX_NAMED_WARNINGS: usize = 20;
+
+fn collapse(warnings: std::collections::BTreeSet<(String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for code in ["no_dues", "plan_out_of_range", "duplicate_plan"] {
+        let n = warnings.iter().filter(|(c, _)| c == code).count();
+        if n > MAX_NAMED_WARNINGS {
+            out.push((format!("{code}_many"), n.to_string()));
+        }
+    }
+    for (code, subject) in warnings {
+        if !out.iter().any(|(c, _)| *c == format!("{code}_many")) {
+            out.push((code, subject));
+        }
+    }
+    out
 }
 
 /// Arrears of one membership, in `currency` at the rates of `as_of`.
@@ -652,7 +680,11 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
     let budget_rates = store.budget_rate_table(query.fiscal_year, from)?;
     let rates = store.rate_table()?;
     let roles = store.role_rates()?;
-    let rules: Vec<FeeRule> = store.list(None)?;
+    // Rules by network, read once: a received file may hold many.
+    let mut rules_of: HashMap<String, Vec<FeeRule>> = HashMap::new();
+    for r in store.list::<FeeRule>(None)? {
+        rules_of.entry(r.network_id.clone()).or_default().push(r);
+    }
     let memberships: HashMap<String, Membership> = store
         .list::<Membership>(city)?
         .into_iter()
@@ -663,12 +695,28 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
         .into_iter()
         .map(|c| (c.meta.id.clone(), c))
         .collect();
-    let plans: HashMap<String, BudgetPlan> = store
-        .list::<BudgetPlan>(city)?
-        .into_iter()
-        .filter(|p| p.fiscal_year == query.fiscal_year)
-        .map(|p| (p.membership_id.clone(), p))
-        .collect();
+    // One plan per membership and year; two can meet after a merge (the rule is not
+    // checked across received rows): the newest write counts, ties by id, and it is said,
+    // so every office reads the same proposal from the same records.
+    let mut plans: HashMap<String, BudgetPlan> = HashMap::new();
+    let mut doubled: BTreeSet<String> = BTreeSet::new();
+    for p in store.list::<BudgetPlan>(city)? {
+        if p.fiscal_year != query.fiscal_year {
+            continue;
+        }
+        match plans.get(&p.membership_id) {
+            Some(kept) => {
+                doubled.insert(p.membership_id.clone());
+                let newer = (p.meta.updated_at, &p.meta.id) > (kept.meta.updated_at, &kept.meta.id);
+                if newer {
+                    plans.insert(p.membership_id.clone(), p);
+                }
+            }
+            None => {
+                plans.insert(p.membership_id.clone(), p);
+            }
+        }
+    }
     let mut invoices_of_year: HashMap<String, Vec<Invoice>> = HashMap::new();
     for inv in store.list::<Invoice>(city)? {
         if inv.year == query.fiscal_year && !inv.waived {
@@ -681,6 +729,12 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
     let standings = store.invoice_standings(city, query.as_of)?;
     let mut standings_of: HashMap<&str, Vec<&InvoiceStanding>> = HashMap::new();
     let mut warnings: BTreeSet<(String, String)> = BTreeSet::new();
+    for m in &doubled {
+        warnings.insert((
+            "duplicate_plan".into(),
+            store.label_of(crate::RecordKind::Membership, m)?,
+        ));
+    }
     for s in &standings {
         standings_of
             .entry(s.membership_id.as_str())
@@ -728,7 +782,10 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
         } else {
             let c = cities.get(&m.city_id);
             let estimate = estimate_dues(
-                &rules,
+                rules_of
+                    .get(&m.network_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
                 &m.network_id,
                 c.and_then(|c| c.population),
                 c.and_then(|c| c.income_group),
@@ -867,7 +924,7 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
         planned_minor: planned,
         proposed_minor: proposed,
         saving_minor: saving,
-        warnings: warnings
+        warnings: collapse(warnings)
             .into_iter()
             .map(|(code, subject)| BudgetWarning::new(code, subject, query.fiscal_year))
             .collect(),

@@ -221,7 +221,7 @@ struct FeeSeed {
     per_resident: Option<f64>,
     min: Option<i64>,
     max: Option<i64>,
-    /// Low, lower-middle, upper-middle, high income, minor units.
+    /// Low, lower-middle, upper-middle, high income, minor units (0: not published).
     by_income: Option<[i64; 4]>,
     source: &'static str,
     notes: &'static str,
@@ -247,7 +247,11 @@ pub fn fee_rules() -> Vec<FeeRule> {
         .iter()
         .filter_map(|s| {
             let network = networks.iter().find(|n| n.acronym == s.acronym)?;
-            let income = s.by_income.map(|t| t.map(Some)).unwrap_or([None; 4]);
+            // In the seed's tables 0 is "not published" (no rule charges nothing by group).
+            let income = s
+                .by_income
+                .map(|t| t.map(|v| (v > 0).then_some(v)))
+                .unwrap_or([None; 4]);
             Some(FeeRule {
                 meta: Meta {
                     id: ids.next_id(),

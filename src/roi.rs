@@ -657,7 +657,12 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             officials_hours,
             financing_committed_minor: committed,
             financing_disbursed_minor: disbursed,
-            grant_equivalent_minor: checked(row_figures.grant_equivalent)?,
+            // A loan's grant element can be far below zero (a rate far above the
+            // discount rate): the equivalent is clamped, never an overflow of the report.
+            grant_equivalent_minor: row_figures.grant_equivalent.clamp(
+                -i128::from(crate::kinds::MAX_MINOR),
+                i128::from(crate::kinds::MAX_MINOR),
+            ) as i64,
             arrears_minor,
             arrears_days,
             months_saved: row_figures.months_saved,
@@ -1097,8 +1102,9 @@ fn roll_up(
             group.financing_disbursed_minor,
             row.financing_disbursed_minor,
         )?;
-        group.grant_equivalent_minor =
-            add(group.grant_equivalent_minor, row.grant_equivalent_minor)?;
+        group.grant_equivalent_minor = group
+            .grant_equivalent_minor
+            .saturating_add(row.grant_equivalent_minor);
         group.arrears_minor = add(group.arrears_minor, row.arrears_minor)?;
         group.months_saved += row.months_saved;
         group.policies_transferred += row.policies_transferred;

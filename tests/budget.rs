@@ -796,3 +796,54 @@ fn each_financing_outcome_says_its_grant_element_in_words() {
     assert!(view.share.is_some_and(|s| s > 0.0 && s < 1.0));
     assert!(cabildo::grant::of_outcome(&acceleration(city, "p", "2026-01-01", 2.0), 5.0).is_none());
 }
+
+#[test]
+fn the_catalog_keeps_climate_alliances_fee_history_with_its_sources() {
+    let store = Store::open_in_memory().expect("store");
+    let rules: Vec<FeeRule> = store.list(None).expect("rules");
+    let ca = network_id(&store, "Climate Alliance");
+    let at = |on: &str| budget::estimate_dues(&rules, &ca, Some(1_250_000), None, date(on));
+    // 1,250,000 × 0.0073, × 0.0077 and × 0.0085 EUR, each within 220/231/250 – 15,000.
+    assert_eq!(minor(&at("2024-06-01")), 912_500);
+    assert_eq!(minor(&at("2026-01-01")), 962_500);
+    assert_eq!(minor(&at("2026-12-02")), 1_062_500);
+    assert_eq!(
+        minor(&budget::estimate_dues(
+            &rules,
+            &ca,
+            Some(5_000_000),
+            None,
+            date("2026-12-02")
+        )),
+        15_000_00
+    );
+    // A network that publishes no amount says so, with where it was looked up.
+    let iclei = network_id(&store, "ICLEI");
+    assert!(matches!(
+        budget::estimate_dues(&rules, &iclei, Some(1), None, date("2026-12-02")),
+        DuesEstimate::Unpublished { .. }
+    ));
+    // Metropolis' table: the amounts found published, the others left empty.
+    let metropolis = network_id(&store, "Metropolis");
+    let on = date("2024-06-01");
+    assert_eq!(
+        minor(&budget::estimate_dues(
+            &rules,
+            &metropolis,
+            None,
+            Some(IncomeGroup::High),
+            on
+        )),
+        11_010_00
+    );
+    assert!(matches!(
+        budget::estimate_dues(
+            &rules,
+            &metropolis,
+            None,
+            Some(IncomeGroup::UpperMiddle),
+            on
+        ),
+        DuesEstimate::NoBand { .. }
+    ));
+}

@@ -359,10 +359,14 @@ fn write_kind_sheets(
     let mut sheets = 0u32;
     let mut row_in_sheet = 0u32;
     let new_sheet = |workbook: &mut Workbook, n: u32| -> Result<()> {
+        // Excel takes 31 characters: a long kind's name gives way to its number.
         let name = if n == 1 {
-            kind_label(kind, lang).to_string()
+            kind_label(kind, lang).chars().take(31).collect()
         } else {
-            format!("{} ({n})", kind_label(kind, lang))
+            let suffix = format!(" ({n})");
+            let room = 31usize.saturating_sub(suffix.chars().count());
+            let head: String = kind_label(kind, lang).chars().take(room).collect();
+            format!("{}{suffix}", head.trim_end())
         };
         let sheet = workbook
             .add_worksheet_with_constant_memory()
@@ -604,7 +608,7 @@ fn write_budget_sheet(
         Ok(())
     };
     let opt = |v: Option<i64>| v.map(|v| major(v, &currency)).unwrap_or(Cell::Empty);
-    for r in &p.rows {
+    for r in p.rows.iter().take(MAX_CONTRIBUTION_ROWS as usize) {
         put(
             row,
             vec![
@@ -696,7 +700,13 @@ fn write_dues_sheet(
         .into_iter()
         .map(|i| (i.meta.id.clone(), i))
         .collect();
-    for (i, s) in store.invoice_standings(None, today)?.iter().enumerate() {
+    // Excel's row limit: the sheet stops there (the invoices stay in their own sheet).
+    for (i, s) in store
+        .invoice_standings(None, today)?
+        .iter()
+        .take(MAX_CONTRIBUTION_ROWS as usize)
+        .enumerate()
+    {
         let row = i as u32 + 1;
         let c = Some(s.currency.as_str());
         let cells = [

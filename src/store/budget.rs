@@ -87,9 +87,13 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut stmt = self.conn().prepare(
-            "SELECT invoice_id, spent_on, amount_minor, currency FROM cost_entry
-             WHERE deleted = 0 AND invoice_id IS NOT NULL AND category = 'dues'
-               AND amount_minor IS NOT NULL AND currency IS NOT NULL",
+            // A payment settles its own membership's invoice only: a received cost of
+            // another membership naming it (the rule is not checked across records on
+            // received rows) pays nothing.
+            "SELECT c.invoice_id, c.spent_on, c.amount_minor, c.currency FROM cost_entry c
+             JOIN invoice i ON i.id = c.invoice_id AND i.membership_id = c.membership_id
+             WHERE c.deleted = 0 AND c.invoice_id IS NOT NULL AND c.category = 'dues'
+               AND c.amount_minor IS NOT NULL AND c.currency IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

@@ -3,7 +3,8 @@
 //! classification with the reason, plus roll-ups per network and per city.
 //! Every rule of the return lives here; front ends only show these rows.
 
-use std::collections::HashMap;
+// foldhash: the engine hashes millions of ids per report.
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -523,7 +524,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             };
         }
     }
-    let live: std::collections::HashSet<&str> = memberships.iter().map(|m| m.id.as_str()).collect();
+    let live: HashSet<&str> = memberships.iter().map(|m| m.id.as_str()).collect();
     let mut cost_by_membership: HashMap<&str, CostSums> = HashMap::new();
     let mut general_by_city: HashMap<&str, CostSums> = HashMap::new();
     for agg in &costs {

@@ -19,6 +19,7 @@ use crate::files;
 use crate::kinds::{KindDesc, RecordKind};
 
 pub mod charts;
+pub(crate) mod cost_index;
 pub mod dynamic;
 mod lookups;
 pub mod roi;
@@ -149,6 +150,21 @@ pub struct Store {
     last_report: std::cell::RefCell<Option<KeptReport>>,
     /// The global search's index, once opened (`search.rs`).
     search: std::cell::RefCell<Option<search::SearchIndex>>,
+    /// The engine's cost index, when kept (`cost_index.rs`).
+    cost_index: std::cell::RefCell<CostIndexSlot>,
+}
+
+/// Whether the store keeps the engine's cost index, and the index once built.
+#[derive(Default)]
+enum CostIndexSlot {
+    /// Not kept: each report reads the table (a one-off command).
+    #[default]
+    Off,
+    /// Kept, to be built at the next report.
+    Wanted,
+    Ready(cost_index::CostIndex),
+    /// The file holds more than the index can (ids past its widths): the table is read.
+    TooLarge,
 }
 
 /// Options for creating a new database file.
@@ -385,7 +401,72 @@ impl Store {
             totals: Default::default(),
             last_report: Default::default(),
             search: std::cell::RefCell::new(None),
+            cost_index: Default::default(),
         })
+    }
+
+    /// Keeps the engine's cost index in memory from the next report on (an app that
+    /// answers many reports), or drops it.
+    pub fn keep_cost_index(&self, keep: bool) {
+        *self.cost_index.borrow_mut() = if keep {
+            CostIndexSlot::Wanted
+        } else {
+            CostIndexSlot::Off
+        };
+    }
+
+    /// The cost index, built when it is kept and missing or out of step with the file
+    /// (written by another process, or by a change it was not told of).
+    pub(crate) fn cost_index(&self) -> Result<Option<std::cell::Ref<'_, cost_index::CostIndex>>> {
+        let state = self.write_state()?;
+        let rebuild = match &*self.cost_index.borrow() {
+            CostIndexSlot::Off | CostIndexSlot::TooLarge => return Ok(None),
+            CostIndexSlot::Wanted => true,
+            CostIndexSlot::Ready(index) => index.state.0 != state.0,
+        };
+        if rebuild {
+            // A large file's old index goes before the new one is read.
+            *self.cost_index.borrow_mut() = CostIndexSlot::Wanted;
+            *self.cost_index.borrow_mut() = match cost_index::CostIndex::build(&self.conn, state)? {
+                Ok(index) => CostIndexSlot::Ready(index),
+                Err(cost_index::TooLarge) => CostIndexSlot::TooLarge,
+            };
+        }
+        Ok(
+            std::cell::Ref::filter_map(self.cost_index.borrow(), |slot| match slot {
+                CostIndexSlot::Ready(index) => Some(index),
+                _ => None,
+            })
+            .ok(),
+        )
+    }
+
+    /// Builds the cost index now, when it is kept (an app opening a file, so the first
+    /// report does not wait for it): the entries it holds, or None when not kept.
+    pub fn prepare_cost_index(&self) -> Result<Option<usize>> {
+        Ok(self.cost_index()?.map(|index| index.len()))
+    }
+
+    /// Brings the cost index in step with committed changes (by ids; a whole kind
+    /// drops it, to be read again at the next report).
+    fn note_for_cost_index(&self, changes: &[Change]) {
+        let mut slot = self.cost_index.borrow_mut();
+        let CostIndexSlot::Ready(index) = &mut *slot else {
+            return;
+        };
+        let Some(change) = changes.iter().find(|c| c.kind == RecordKind::CostEntry) else {
+            return;
+        };
+        let applied = match self.write_state() {
+            // Another process's write since the index was read: read it again.
+            Ok(state) if state.0 == index.state.0 && !change.ids.is_empty() => {
+                index.apply(&self.conn, &change.ids, state)
+            }
+            _ => Ok(Err(cost_index::TooLarge)),
+        };
+        if !matches!(applied, Ok(Ok(()))) {
+            *slot = CostIndexSlot::Wanted;
+        }
     }
 
     /// Changes whenever the file is written, by this connection or another: what a
@@ -474,6 +555,7 @@ impl Store {
             return;
         }
         self.note_for_search(&merged);
+        self.note_for_cost_index(&merged);
         if let Some(listener) = &self.listener {
             listener(&merged);
         }

@@ -3,8 +3,8 @@
 //! a million cost entries is one pass of SQLite with no per-row trip into Rust code
 //! other than those functions.
 
+use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeSet;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -15,6 +15,7 @@ use crate::model::{
     MembershipStatus, OutcomeKind, RepaymentProfile,
 };
 use crate::money::{date_key, date_of_key, FactorIndex, RateTable, RoleRates};
+use crate::store::cost_index::IndexedCost;
 use crate::store::Store;
 
 /// A membership with the names the report shows.
@@ -165,6 +166,126 @@ struct CostGroup {
     first_on: [u32; 6],
 }
 
+/// The summary's sums over cost entries read in its order, by membership (or by city
+/// for general work) and category. One rule for the table's scan and the index.
+struct CostSums<'a> {
+    from: NaiveDate,
+    roles: &'a RoleRates,
+    factors: FactorIndex,
+    index: HashMap<Box<[u8]>, usize>,
+    /// The slot of each of the cost index's groups, once seen (`u32::MAX` before).
+    slot_of_group: Vec<u32>,
+    groups: Vec<CostGroup>,
+    missing: MissingRates,
+}
+
+impl<'a> CostSums<'a> {
+    fn new(from: NaiveDate, currency: &str, rates: &'a RateTable, roles: &'a RoleRates) -> Self {
+        CostSums {
+            from,
+            roles,
+            factors: FactorIndex::new(rates, currency),
+            index: HashMap::new(),
+            slot_of_group: Vec::new(),
+            groups: Vec::new(),
+            missing: MissingRates::default(),
+        }
+    }
+
+    fn add(&mut self, cost: &IndexedCost) {
+        let known = cost.group.and_then(|g| {
+            let slot = *self.slot_of_group.get(g as usize)?;
+            (slot != u32::MAX).then_some(slot as usize)
+        });
+        let slot = match known {
+            Some(slot) => slot,
+            None => self.slot_of(cost),
+        };
+        self.add_to(slot, cost);
+    }
+
+    /// The slot of an entry's membership (or of its city's general work), new when first
+    /// seen: its city is the city of the first entry read.
+    fn slot_of(&mut self, cost: &IndexedCost) -> usize {
+        let group_key = cost.membership_id.unwrap_or(cost.city_id).as_bytes();
+        let slot = match self.index.get(group_key) {
+            Some(slot) => *slot,
+            None => {
+                self.groups.push(CostGroup {
+                    membership_id: cost.membership_id.map(str::to_string),
+                    city_id: cost.city_id.to_string(),
+                    values: [0; 6],
+                    hours: [0.0; 6],
+                    first_on: [u32::MAX; 6],
+                });
+                self.index.insert(group_key.into(), self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        if let Some(g) = cost.group {
+            let g = g as usize;
+            if self.slot_of_group.len() <= g {
+                self.slot_of_group.resize(g + 1, u32::MAX);
+            }
+            self.slot_of_group[g] = u32::try_from(slot).unwrap_or(u32::MAX);
+        }
+        slot
+    }
+
+    fn add_to(&mut self, slot: usize, cost: &IndexedCost) {
+        let (c, key) = (cost.category, cost.date);
+        if let Some(h) = cost.hours {
+            self.groups[slot].hours[c] += h;
+        }
+        let date = date_of_key(key).unwrap_or(self.from);
+        let factors = &self.factors;
+        let value = value_cost(
+            cost.amount_minor,
+            cost.currency,
+            cost.hours,
+            cost.role,
+            date,
+            self.roles,
+            |cur| factors.factor(cur, key),
+        );
+        let group = &mut self.groups[slot];
+        match value {
+            CostValue::Minor(minor) => {
+                // i128: fourteen million entries of the largest amount still fit.
+                group.values[c] += i128::from(minor);
+            }
+            CostValue::MissingExchange(cur, on) => {
+                self.missing.exchange.insert((cur, on));
+            }
+            CostValue::MissingRole(role, on) => {
+                self.missing.role.insert((role, on));
+            }
+            CostValue::OutOfRange => self.missing.out_of_range += 1,
+        }
+        group.first_on[c] = group.first_on[c].min(key);
+    }
+
+    fn finish(self) -> (Vec<CostAggregate>, MissingRates) {
+        let mut aggregates = Vec::new();
+        for group in self.groups {
+            for (c, category) in CostCategory::ALL.iter().enumerate() {
+                if group.first_on[c] == u32::MAX {
+                    continue;
+                }
+                aggregates.push(CostAggregate {
+                    membership_id: group.membership_id.clone(),
+                    city_id: group.city_id.clone(),
+                    category: *category,
+                    value_minor: group.values[c],
+                    hours: group.hours[c],
+                    first_on: date_of_key(group.first_on[c]),
+                });
+            }
+        }
+        (aggregates, self.missing)
+    }
+}
+
 /// The share of an outcome a membership is credited with: its basis points, scaled
 /// down in proportion when the outcome's live shares (`total_bp`) pass 100 %, so the
 /// outcome counts at most once.
@@ -286,8 +407,8 @@ impl Store {
     /// Cost per (membership, category) in the period, converted to `currency`; costs
     /// with no membership are grouped per city.
     ///
-    /// Rows are read in storage order and summed in a hash map: a million-row GROUP BY
-    /// would make SQLite sort them all, which costs more than the reading itself.
+    /// From the cost index when the store keeps one (`keep_cost_index`), else from the
+    /// table: the same entries, valued by the same rule and summed in the same order.
     pub fn roi_costs(
         &self,
         from: NaiveDate,
@@ -297,12 +418,40 @@ impl Store {
         rates: &RateTable,
         roles: &RoleRates,
     ) -> Result<(Vec<CostAggregate>, MissingRates)> {
-        let factors = FactorIndex::new(rates, currency);
-        let categories: Vec<(String, CostCategory)> =
-            CostCategory::ALL.iter().map(|c| (c.code(), *c)).collect();
-        let mut missing = MissingRates::default();
-        let mut index: HashMap<Box<[u8]>, usize> = HashMap::new();
-        let mut groups: Vec<CostGroup> = Vec::new();
+        if let Some(index) = self.cost_index()? {
+            let mut sums = CostSums::new(from, currency, rates, roles);
+            sums.slot_of_group = vec![u32::MAX; index.groups()];
+            let (Some(from_key), Some(to_key)) = (
+                date_key(from.to_string().as_bytes()),
+                date_key(to.to_string().as_bytes()),
+            ) else {
+                return Ok(sums.finish());
+            };
+            for cost in index.between(from_key, to_key) {
+                if city_id.is_some_and(|c| c != cost.city_id) {
+                    continue;
+                }
+                sums.add(&cost);
+            }
+            return Ok(sums.finish());
+        }
+        self.roi_costs_scan(from, to, currency, city_id, rates, roles)
+    }
+
+    /// `roi_costs` read from the table, along its date index.
+    ///
+    /// Rows are summed in a hash map: a million-row GROUP BY would make SQLite sort
+    /// them all, which costs more than the reading itself.
+    pub fn roi_costs_scan(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        currency: &str,
+        city_id: Option<&str>,
+        rates: &RateTable,
+        roles: &RoleRates,
+    ) -> Result<(Vec<CostAggregate>, MissingRates)> {
+        let mut sums = CostSums::new(from, currency, rates, roles);
         let sql = match city_id {
             Some(_) => COSTS_SQL.to_string() + " AND city_id = ?3",
             None => COSTS_SQL.to_string(),
@@ -313,81 +462,30 @@ impl Store {
             None => stmt.query(params![from.to_string(), to.to_string()])?,
         };
         while let Some(row) = rows.next()? {
-            let membership = row.get_ref(0)?.as_bytes_or_null()?;
-            let city = row.get_ref(1)?.as_bytes()?;
-            let group_key = membership.unwrap_or(city);
-            let slot = match index.get(group_key) {
-                Some(slot) => *slot,
-                None => {
-                    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                    groups.push(CostGroup {
-                        membership_id: membership.map(text),
-                        city_id: text(city),
-                        values: [0; 6],
-                        hours: [0.0; 6],
-                        first_on: [u32::MAX; 6],
-                    });
-                    index.insert(group_key.into(), groups.len() - 1);
-                    groups.len() - 1
-                }
-            };
             let category_text = row.get_ref(2)?.as_str()?;
-            let Some(c) = categories
+            let Some(category) = CostCategory::ALL
                 .iter()
-                .position(|(code, _)| code == category_text)
+                .position(|c| c.as_str() == category_text)
             else {
                 continue;
             };
-            let Some(key) = date_key(row.get_ref(7)?.as_bytes()?) else {
+            let Some(date) = date_key(row.get_ref(7)?.as_bytes()?) else {
                 continue;
             };
             let hours = row.get_ref(5)?.as_f64_or_null()?;
-            if let Some(h) = hours {
-                groups[slot].hours[c] += h;
-            }
-            let date = date_of_key(key).unwrap_or(from);
-            let value = value_cost(
-                row.get_ref(3)?.as_i64_or_null()?,
-                row.get_ref(4)?.as_str_or_null()?,
-                hours,
-                row.get_ref(6)?.as_str_or_null()?,
+            sums.add(&IndexedCost {
+                group: None,
                 date,
-                roles,
-                |cur| factors.factor(cur, key),
-            );
-            let group = &mut groups[slot];
-            match value {
-                CostValue::Minor(minor) => {
-                    // i128: fourteen million entries of the largest amount still fit.
-                    group.values[c] += i128::from(minor);
-                }
-                CostValue::MissingExchange(cur, on) => {
-                    missing.exchange.insert((cur, on));
-                }
-                CostValue::MissingRole(role, on) => {
-                    missing.role.insert((role, on));
-                }
-                CostValue::OutOfRange => missing.out_of_range += 1,
-            }
-            group.first_on[c] = group.first_on[c].min(key);
+                membership_id: row.get_ref(0)?.as_str_or_null()?,
+                city_id: row.get_ref(1)?.as_str()?,
+                category,
+                amount_minor: row.get_ref(3)?.as_i64_or_null()?,
+                currency: row.get_ref(4)?.as_str_or_null()?,
+                hours,
+                role: row.get_ref(6)?.as_str_or_null()?,
+            });
         }
-        let mut aggregates = Vec::new();
-        for group in groups {
-            for (c, (_, category)) in categories.iter().enumerate() {
-                if group.first_on[c] == u32::MAX {
-                    continue;
-                }
-                aggregates.push(CostAggregate {
-                    membership_id: group.membership_id.clone(),
-                    city_id: group.city_id.clone(),
-                    category: *category,
-                    value_minor: group.values[c],
-                    hours: group.hours[c],
-                    first_on: date_of_key(group.first_on[c]),
-                });
-            }
-        }
-        Ok((aggregates, missing))
+        Ok(sums.finish())
     }
 
     /// The live cost entries of one membership in the period, or (`None`) the general
@@ -439,7 +537,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Every live attribution of a live outcome that occurred on or before `to`.
+    /// Every live attribution of a live outcome that occurred on or before `to`, in
+    /// the order of the outcomes' date index (date, then outcome, then attribution).
+    ///
+    /// The outcomes are read in storage order and the order made here: walking the date
+    /// index visits the table at random, six times slower on a coordinator's file.
     pub fn roi_outcomes(
         &self,
         to: NaiveDate,
@@ -449,12 +551,12 @@ impl Store {
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
                     o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
                     o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
-                    o.payments_per_year
-             FROM attribution a JOIN outcome o ON o.id = a.outcome_id
+                    o.payments_per_year, o.rowid, a.rowid
+             FROM outcome o NOT INDEXED JOIN attribution a ON a.outcome_id = o.id
              WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR o.city_id = ?2)",
         )?;
         let rows = stmt.query_map(params![to.to_string(), city_id], |r| {
-            Ok(AttributedOutcome {
+            let outcome = AttributedOutcome {
                 membership_id: r.get(0)?,
                 outcome_id: r.get(1)?,
                 kind: enum_col(r, 2)?.unwrap_or(OutcomeKind::PolicyTransfer),
@@ -474,20 +576,25 @@ impl Store {
                 grace_years: r.get(14)?,
                 repayment_profile: enum_col(r, 15)?,
                 payments_per_year: r.get(16)?,
-            })
+            };
+            Ok((r.get::<_, i64>(17)?, r.get::<_, i64>(18)?, outcome))
         })?;
-        let mut list: Vec<AttributedOutcome> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut list: Vec<(i64, i64, AttributedOutcome)> = rows.collect::<rusqlite::Result<_>>()?;
+        list.sort_unstable_by_key(|(o, a, outcome)| (outcome.occurred_on, *o, *a));
         // Shares of each outcome, summed here rather than by a correlated subquery.
-        let mut totals: HashMap<String, i64> = HashMap::new();
-        for o in &list {
-            let total = totals.entry(o.outcome_id.clone()).or_default();
-            *total = total.saturating_add(o.share_bp.clamp(0, 10_000));
+        let mut totals: HashMap<i64, i64> = HashMap::new();
+        for (o, _, outcome) in &list {
+            let total = totals.entry(*o).or_default();
+            *total = total.saturating_add(outcome.share_bp.clamp(0, 10_000));
         }
-        for o in &mut list {
-            o.total_share_bp = totals.get(&o.outcome_id).copied().unwrap_or(0);
-            o.share = counted_share(o.share_bp, o.total_share_bp);
-        }
-        Ok(list)
+        Ok(list
+            .into_iter()
+            .map(|(o, _, mut outcome)| {
+                outcome.total_share_bp = totals.get(&o).copied().unwrap_or(0);
+                outcome.share = counted_share(outcome.share_bp, outcome.total_share_bp);
+                outcome
+            })
+            .collect())
     }
 
     /// The same attributions as `roi_outcomes`, of one membership only, by its index

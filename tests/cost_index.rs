@@ -1,0 +1,175 @@
+//! The engine's cost index (issue 13) answers exactly what the table's scan answers, on
+//! a generated file and after every kind of write: inserts, edits that move an entry's
+//! date, city or membership, deletions with their dependents, restores, a merge, and a
+//! write by another connection it was never told of.
+
+use cabildo::kinds::RecordKind;
+use cabildo::model::{CostCategory, CostEntry, Membership, Meta};
+use cabildo::roi::{self, RoiQuery, RoiReport};
+use cabildo::Store;
+use chrono::NaiveDate;
+use std::path::Path;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn queries(city: &str) -> Vec<RoiQuery> {
+    let q = |from, to, currency: &str, city: Option<&str>| RoiQuery {
+        from,
+        to,
+        currency: currency.into(),
+        city_id: city.map(str::to_string),
+    };
+    vec![
+        q(date(2025, 7, 1), date(2026, 6, 30), "MXN", None),
+        q(date(2023, 1, 1), date(2026, 12, 31), "MXN", None),
+        q(date(2024, 2, 29), date(2024, 3, 1), "USD", None),
+        q(date(2023, 7, 1), date(2026, 6, 30), "EUR", Some(city)),
+        q(date(2030, 1, 1), date(2030, 12, 31), "MXN", None),
+    ]
+}
+
+fn without_stamp(mut report: RoiReport) -> RoiReport {
+    report.data_stamp = 0;
+    report
+}
+
+/// Every query answered by `store` (with the index) equals the same query answered by
+/// a fresh store on the same file that reads the table.
+fn assert_same(store: &Store, path: &Path, city: &str, what: &str) {
+    let plain = Store::open_read_only(path).expect("reference store");
+    for query in queries(city) {
+        let indexed = without_stamp(roi::compute(store, &query).expect("indexed"));
+        let scanned = without_stamp(roi::compute(&plain, &query).expect("scanned"));
+        assert!(
+            indexed == scanned,
+            "{what}: the index and the scan differ for {query:?}"
+        );
+    }
+}
+
+fn cost(city: &str, membership: Option<&str>, on: NaiveDate) -> CostEntry {
+    CostEntry {
+        meta: Meta::default(),
+        city_id: city.into(),
+        membership_id: membership.map(str::to_string),
+        meeting_id: None,
+        spent_on: on,
+        category: CostCategory::Travel,
+        amount_minor: Some(123_456),
+        currency: Some("USD".into()),
+        hours: None,
+        role: None,
+        description: Some("índice".into()),
+        invoice_id: None,
+        reference: None,
+    }
+}
+
+#[test]
+fn the_index_answers_what_the_scan_answers_through_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gen.cabildo");
+    drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
+    let mut store = Store::open(&path).unwrap();
+    store.keep_cost_index(true);
+    let entries = store.prepare_cost_index().unwrap().expect("kept");
+    assert!(entries > 3_000, "{entries} entries");
+    let memberships: Vec<Membership> = store.list(None).unwrap();
+    let (first, second) = (&memberships[0], &memberships[memberships.len() - 1]);
+    assert_ne!(
+        first.city_id, second.city_id,
+        "two cities to move costs between"
+    );
+    assert_same(&store, &path, &first.city_id, "as generated");
+
+    // New entries, one of time with hours whose sum depends on the order of addition.
+    let added = store
+        .insert(cost(&first.city_id, Some(&first.meta.id), date(2025, 9, 1)))
+        .unwrap();
+    let mut time = cost(&first.city_id, Some(&first.meta.id), date(2025, 9, 1));
+    time.category = CostCategory::StaffTime;
+    (time.amount_minor, time.currency) = (None, None);
+    (time.hours, time.role) = (Some(0.1), Some("analyst".into()));
+    let time = store.insert(time).unwrap();
+    store
+        .insert(cost(&second.city_id, None, date(2026, 1, 15)))
+        .unwrap();
+    assert_same(&store, &path, &first.city_id, "after inserts");
+
+    // Edits that move an entry to another date, city and membership, or out of counting.
+    let mut moved = added.clone();
+    moved.spent_on = date(2024, 2, 29);
+    moved.city_id = second.city_id.clone();
+    moved.membership_id = Some(second.meta.id.clone());
+    moved.amount_minor = Some(99);
+    store.update(moved).unwrap();
+    let mut time = time;
+    time.hours = Some(0.7);
+    store.update(time.clone()).unwrap();
+    assert_same(&store, &path, &first.city_id, "after edits");
+
+    // A membership to the trash takes its costs; back from the trash, they return.
+    store
+        .delete(RecordKind::Membership, &first.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &first.city_id, "after a deletion");
+    store
+        .restore(RecordKind::Membership, &first.meta.id)
+        .unwrap();
+    store.delete(RecordKind::CostEntry, &time.meta.id).unwrap();
+    assert_same(&store, &path, &first.city_id, "after a restore");
+
+    // A transaction that fails changes nothing, in the file or in the index.
+    let failed = store.transaction(|s| {
+        s.insert(cost(
+            &first.city_id,
+            Some(&first.meta.id),
+            date(2025, 10, 1),
+        ))?;
+        Err::<(), _>(cabildo::Error::invalid("amount_minor", "test"))
+    });
+    assert!(failed.is_err());
+    assert_same(&store, &path, &first.city_id, "after a rolled-back write");
+
+    // Another office's file merged in.
+    let other = dir.path().join("other.cabildo");
+    drop(cabildo::generate::generate(&other, 2, 6, "MXN", |_| {}).expect("generate"));
+    cabildo::exchange::merge::merge_file(
+        &mut store,
+        &other,
+        &cabildo::exchange::merge::MergeOptions::default(),
+        |_, _| true,
+    )
+    .expect("merge");
+    assert_same(&store, &path, &first.city_id, "after a merge");
+
+    // Another process writes the file: the index is not told, and is read again.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE cost_entry SET amount_minor = amount_minor + 1000
+             WHERE rowid IN (SELECT rowid FROM cost_entry WHERE deleted = 0 AND amount_minor IS NOT NULL LIMIT 50)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 50);
+    drop(conn);
+    assert_same(
+        &store,
+        &path,
+        &first.city_id,
+        "after another process's write",
+    );
+}
+
+#[test]
+fn a_store_that_keeps_no_index_reads_the_table() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.prepare_cost_index().unwrap(), None);
+    store.keep_cost_index(true);
+    assert_eq!(store.prepare_cost_index().unwrap(), Some(0));
+    store.keep_cost_index(false);
+    assert_eq!(store.prepare_cost_index().unwrap(), None);
+}

@@ -2,7 +2,8 @@
 # Everything that must pass before a change lands:
 #   1. setup (installs what is missing)
 #   2. cargo test --workspace (the core, and the shell's mock-runtime tests),
-#      then 100 kills of the real CLI (scripts/crash-test.sh)
+#      then 100 kills of the real CLI (scripts/crash-test.sh) and the scale
+#      benchmark's code paths on 50 cities (scripts/bench-scale.sh)
 #   3. lint: cargo fmt --check, clippy (every target, warnings are errors), eslint;
 #      UI: type check (svelte-check) and unit tests (vitest)
 #   4. build the app (dev profile, custom-protocol)
@@ -70,6 +71,9 @@ step "core and shell tests (cargo test --workspace)" cargo test --workspace
 # 100 SIGKILLs of the real CLI during edits, merge, CDP import, restore and
 # migration (about a minute); scripts/crash-test.sh 1000 for the full count.
 step "kill test (100 kills)" bash scripts/crash-test.sh 100
+# The coordinator-scale benchmark's code paths (reports, floor, lists, search, merge)
+# on 50 cities, in the dev profile already built: scripts/bench-scale.sh for the figures.
+step "scale benchmark, 50 cities" env CABILDO_BENCH_PROFILE=dev bash scripts/bench-scale.sh 50
 step "format (cargo fmt --check)" cargo fmt --all --check
 step "lint (cargo clippy --workspace --all-targets)" cargo clippy --workspace --all-targets -- -D warnings
 step "UI lint (eslint)" bash -c 'cd ui && npm run lint'

@@ -1188,8 +1188,8 @@ pub fn dashboard_window(
     query: &RoiQuery,
     window: Option<&RowsWindow>,
 ) -> Result<Dashboard> {
-    let mut report = store.report_for(query, || compute(store, query))?;
-    let mut theses_due: Vec<RoiRow> = report
+    let kept = store.report_for(query, || compute(store, query))?;
+    let mut theses_due: Vec<RoiRow> = kept
         .rows
         .iter()
         .filter(|r| r.thesis_status == ThesisStatus::DueForReview)
@@ -1198,7 +1198,7 @@ pub fn dashboard_window(
     let theses_due_total = theses_due.len() as u64;
     theses_due.truncate(MAX_DASHBOARD_LIST);
     let horizon = query.to + chrono::Days::new(90);
-    let mut renewals: Vec<RoiRow> = report
+    let mut renewals: Vec<RoiRow> = kept
         .rows
         .iter()
         .filter(|r| {
@@ -1210,25 +1210,51 @@ pub fn dashboard_window(
     renewals.sort_by_key(|r| r.renewal_on);
     let renewals_total = renewals.len() as u64;
     renewals.truncate(MAX_DASHBOARD_LIST);
-    let mut rows_total = report.rows.len() as u64;
-    if let Some(w) = window {
-        let chosen = |r: &RoiRow| {
-            w.network_id.as_ref().is_none_or(|n| *n == r.network_id)
-                && w.city_id.as_ref().is_none_or(|c| *c == r.city_id)
-        };
-        let rows: Vec<RoiRow> = std::mem::take(&mut report.rows)
-            .into_iter()
-            .filter(|r| chosen(r))
-            .collect();
-        rows_total = rows.len() as u64;
-        let limit = w.limit.min(MAX_DASHBOARD_ROWS) as usize;
-        let offset = usize::try_from(w.offset).unwrap_or(usize::MAX);
-        report.rows = rows.into_iter().skip(offset).take(limit).collect();
-        // General work is a city's, never a network's.
-        report.general.retain(|g| {
-            w.network_id.is_none() && w.city_id.as_ref().is_some_and(|c| *c == g.city_id)
-        });
-    }
+    // Only the window's rows are copied out of the kept report.
+    let (rows, rows_total, general) = match window {
+        None => (
+            kept.rows.clone(),
+            kept.rows.len() as u64,
+            kept.general.clone(),
+        ),
+        Some(w) => {
+            let chosen = |r: &&RoiRow| {
+                w.network_id.as_ref().is_none_or(|n| *n == r.network_id)
+                    && w.city_id.as_ref().is_none_or(|c| *c == r.city_id)
+            };
+            let rows_total = kept.rows.iter().filter(chosen).count() as u64;
+            let limit = w.limit.min(MAX_DASHBOARD_ROWS) as usize;
+            let offset = usize::try_from(w.offset).unwrap_or(usize::MAX);
+            let rows = kept
+                .rows
+                .iter()
+                .filter(chosen)
+                .skip(offset)
+                .take(limit)
+                .cloned()
+                .collect();
+            // General work is a city's, never a network's.
+            let general = kept
+                .general
+                .iter()
+                .filter(|g| {
+                    w.network_id.is_none() && w.city_id.as_ref().is_some_and(|c| *c == g.city_id)
+                })
+                .cloned()
+                .collect();
+            (rows, rows_total, general)
+        }
+    };
+    let report = RoiReport {
+        query: kept.query.clone(),
+        rows,
+        by_network: kept.by_network.clone(),
+        by_city: kept.by_city.clone(),
+        totals: kept.totals.clone(),
+        general,
+        warnings: kept.warnings.clone(),
+        data_stamp: kept.data_stamp,
+    };
     Ok(Dashboard {
         report,
         theses_due,

@@ -143,6 +143,9 @@ pub struct Store {
     batch: std::cell::RefCell<Option<Vec<Change>>>,
     /// Set while received rows are checked by the kinds' rules (`received.rs`).
     received_scope: std::sync::atomic::AtomicBool,
+    /// References found while checking received rows (thousands of costs name the
+    /// same membership); emptied when the check ends.
+    received_refs: std::cell::RefCell<HashMap<RecordKind, foldhash::HashSet<String>>>,
     /// The lists' counts, kept until the file is written (`page.rs`).
     totals: std::cell::RefCell<page::TotalsCache>,
     /// The last ROI report and the query and file state it answered: a dashboard of
@@ -398,6 +401,7 @@ impl Store {
             listener: None,
             batch: std::cell::RefCell::new(None),
             received_scope: std::sync::atomic::AtomicBool::new(false),
+            received_refs: Default::default(),
             totals: Default::default(),
             last_report: Default::default(),
             search: std::cell::RefCell::new(None),

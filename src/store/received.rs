@@ -32,6 +32,7 @@ struct ReceivedScope<'a>(&'a Store);
 
 impl<'a> ReceivedScope<'a> {
     fn enter(store: &'a Store) -> ReceivedScope<'a> {
+        store.received_refs.borrow_mut().clear();
         store.received_scope.store(true, Ordering::Relaxed);
         ReceivedScope(store)
     }
@@ -40,8 +41,14 @@ impl<'a> ReceivedScope<'a> {
 impl Drop for ReceivedScope<'_> {
     fn drop(&mut self) {
         self.0.received_scope.store(false, Ordering::Relaxed);
+        // Another check may follow other writes: nothing found here is kept.
+        *self.0.received_refs.borrow_mut() = Default::default();
     }
 }
+
+/// The most references remembered during one check (about 60 MB of ids); past it,
+/// each is looked up again.
+const REMEMBERED_REFS: usize = 1_000_000;
 
 /// The field a serde refusal is about: the one whose value it quotes.
 fn field_named_in(message: &str, record: &Json) -> String {
@@ -96,16 +103,32 @@ impl Store {
     /// A reference of a received row: a record of either file, live or not.
     pub(crate) fn received_reference_exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
         use rusqlite::OptionalExtension;
+        // Neither file changes during the check: a reference found once stays found.
+        if self
+            .received_refs
+            .borrow()
+            .get(&kind)
+            .is_some_and(|found| found.contains(id))
+        {
+            return Ok(true);
+        }
         let table = kind.desc().table;
         let sql = format!(
             "SELECT 1 FROM main.\"{table}\" WHERE id = ?1 UNION ALL SELECT 1 FROM {INCOMING}.\"{table}\" WHERE id = ?1 LIMIT 1"
         );
-        Ok(self
+        let found = self
             .conn
             .prepare_cached(&sql)?
             .query_row([id], |_| Ok(()))
             .optional()?
-            .is_some())
+            .is_some();
+        if found {
+            let mut refs = self.received_refs.borrow_mut();
+            if refs.values().map(|f| f.len()).sum::<usize>() < REMEMBERED_REFS {
+                refs.entry(kind).or_default().insert(id.to_string());
+            }
+        }
+        Ok(found)
     }
 
     /// Checks every received row the local file does not already hold in that very

@@ -547,14 +547,21 @@ impl Store {
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<AttributedOutcome>> {
-        let mut stmt = self.conn().prepare(
+        // Every city's outcomes are read in storage order (an index by date would
+        // visit the table in random order); one city's through its index.
+        let (outcomes, of_city) = if city_id.is_some() {
+            ("outcome o", "o.city_id = ?2")
+        } else {
+            ("outcome o NOT INDEXED", "?2 IS NULL")
+        };
+        let mut stmt = self.conn().prepare(&format!(
             "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
                     o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
                     o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
                     o.payments_per_year, o.rowid, a.rowid
-             FROM outcome o NOT INDEXED JOIN attribution a ON a.outcome_id = o.id
-             WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND (?2 IS NULL OR o.city_id = ?2)",
-        )?;
+             FROM {outcomes} JOIN attribution a ON a.outcome_id = o.id
+             WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND {of_city}"
+        ))?;
         let rows = stmt.query_map(params![to.to_string(), city_id], |r| {
             let outcome = AttributedOutcome {
                 membership_id: r.get(0)?,

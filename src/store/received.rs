@@ -160,7 +160,7 @@ impl Store {
                     .and_then(Json::as_str)
                     .unwrap_or_default()
                     .to_string();
-                if let Err(e) = self.check_received_json(*kind, record.clone()) {
+                if let Err(e) = self.check_received_json(*kind, &record) {
                     breaks.push(rule_break(*kind, &id, &record, e)?);
                     if breaks.len() >= LISTED_BREAKS {
                         return Err(Error::RecordRules(breaks));

@@ -46,7 +46,7 @@ incoming_file=$(generated 2)
 info "local file: $(du -h "$local_file" | cut -f1), received file: $(du -h "$incoming_file" | cut -f1), $(df -h --output=avail "$data" | tail -1 | tr -d ' ') free"
 
 results=$(mktemp)
-trap 'rm -f "$results"; rm -rf "$data/merge-work"' EXIT
+trap 'rm -f "$results"; rm -rf "$data/merge-work-$cities"' EXIT
 phase() {
   section "$1"
   # Every line shows; FIGURE and PEAK lines are kept for the table.
@@ -58,7 +58,7 @@ phase report "$local_file"
 phase floor "$local_file"
 phase list "$local_file"
 phase search "$local_file"
-phase merge "$local_file" "$incoming_file" "$data/merge-work"
+phase merge "$local_file" "$incoming_file" "$data/merge-work-$cities"
 
 section "figures ($cities cities, $profile profile)"
 awk '

@@ -7,10 +7,10 @@
 //! ones of the scan it replaces (`Store::roi_costs_scan`), summed in the same order
 //! (date, then rowid: the order of the date index the scan reads).
 //!
-//! Staying in step: committed writes of cost entries are applied to it by their ids
-//! (`apply`); a write it was not told of (another process, a rolled-back transaction,
-//! a merge that reports a whole kind) leaves the file's write state different from the
-//! one it recorded, and it is built again from the table at the next report.
+//! Staying in step: this store's committed writes of cost entries are applied to it
+//! by their ids (`apply`, from the store's change notes); a note of a whole kind or
+//! one that cannot be applied marks it to be built again, and so does another
+//! process's write, which changes SQLite's `data_version` from the one it recorded.
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 

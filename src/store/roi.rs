@@ -442,7 +442,7 @@ impl Store {
     ///
     /// Rows are summed in a hash map: a million-row GROUP BY would make SQLite sort
     /// them all, which costs more than the reading itself.
-    pub fn roi_costs_scan(
+    fn roi_costs_scan(
         &self,
         from: NaiveDate,
         to: NaiveDate,

@@ -10,6 +10,19 @@ fn main() {
     let today = chrono::Utc::now().date_naive();
     let q = RoiQuery::last_twelve_months(today, &store.office().reporting_currency);
     let lap = |name: &str, t: Instant| println!("{name:<16} {:.2} s", t.elapsed().as_secs_f64());
+    // `--index`: only the app's path (index built, then reports from it), for a profiler.
+    if std::env::args().any(|a| a == "--index") {
+        store.keep_cost_index(true);
+        let t = Instant::now();
+        store.prepare_cost_index().unwrap();
+        lap("index build", t);
+        for _ in 0..3 {
+            let t = Instant::now();
+            let _ = roi::compute(&store, &q).unwrap();
+            lap("compute (index)", t);
+        }
+        return;
+    }
     let t = Instant::now();
     let rates = store.rate_table().unwrap();
     let roles = store.role_rates().unwrap();

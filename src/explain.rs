@@ -335,7 +335,7 @@ fn outcome_contributions(
                 .unwrap_or_default(),
             category: String::new(),
             amount_minor: None,
-            currency: o.currency.clone(),
+            currency: o.currency().map(str::to_string),
             hours: None,
             role: None,
             hourly_minor: None,
@@ -355,12 +355,12 @@ fn outcome_contributions(
                 } else {
                     disbursed
                 });
-                if let Some(cur) = o.currency.as_deref() {
+                if let Some(cur) = o.currency() {
                     if let Some(conv) = rates.conversion(cur, &query.currency, o.occurred_on) {
                         c.rates = conv.rates;
                     }
                 }
-                match financing_credit(o, &query.currency, rates) {
+                match financing_credit(o, o.share, &query.currency, rates) {
                     crate::roi::FinancingCredit::Amounts {
                         committed,
                         disbursed,
@@ -387,7 +387,7 @@ fn outcome_contributions(
                     }
                 }
             }
-            Figure::MonthsSaved => c.contributes = months_credit(o),
+            Figure::MonthsSaved => c.contributes = months_credit(o, o.share),
             _ => c.contributes = o.share,
         }
         out.push(c);

@@ -13,7 +13,8 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::format::{self, Lang};
 use crate::model::{CostCategory, FinancingStatus, MembershipRole, MembershipStatus, OutcomeKind};
-use crate::store::roi::{AttributedOutcome, CostAggregate, MeetingCounts, ThesisInfo};
+use crate::store::outcome_index::{self, OutcomeIndex};
+use crate::store::roi::{CostAggregate, MeetingCounts, OutcomeFacts, ThesisInfo};
 use crate::store::Store;
 
 /// Outcomes older than this, before the period's end, no longer count as delivering.
@@ -462,7 +463,17 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     let memberships = store.roi_memberships(city)?;
     let (costs, missing) =
         store.roi_costs(query.from, query.to, &query.currency, city, &rates, &roles)?;
-    let outcomes = store.roi_outcomes(query.to, city)?;
+    // The kept outcome index (the app's), else one read for this period and city.
+    let kept_outcomes = store.outcome_index()?;
+    let read_outcomes;
+    let outcomes: &OutcomeIndex = match &kept_outcomes {
+        Some(kept) => kept,
+        None => {
+            read_outcomes =
+                OutcomeIndex::read(store.conn(), store.write_state()?, Some(query.to), city)?;
+            &read_outcomes
+        }
+    };
     let meetings: HashMap<String, MeetingCounts> = store
         .roi_meetings(query.from, query.to, city)?
         .into_iter()
@@ -544,17 +555,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         }
     }
 
-    let mut outcomes_by_membership: HashMap<&str, Vec<&AttributedOutcome>> = HashMap::new();
-    let mut over_shared: Vec<&AttributedOutcome> = Vec::new();
-    for o in &outcomes {
-        outcomes_by_membership
-            .entry(o.membership_id.as_str())
-            .or_default()
-            .push(o);
-        if o.total_share_bp > 10_000 {
-            over_shared.push(o);
-        }
-    }
+    let over_shared: Vec<_> = outcomes.over_shared(query.to, city).collect();
     if !over_shared.is_empty() {
         let names: HashMap<&str, String> = memberships
             .iter()
@@ -565,25 +566,36 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
                 )
             })
             .collect();
-        let mut by_outcome: std::collections::BTreeMap<&str, RoiWarning> = Default::default();
-        for o in over_shared {
-            let w = by_outcome.entry(o.outcome_id.as_str()).or_insert_with(|| {
-                RoiWarning::new("shares_over_100", &o.outcome_id, Some(o.occurred_on))
+        let mut ids: HashMap<i64, String> = HashMap::new();
+        let mut by_outcome: std::collections::BTreeMap<String, RoiWarning> = Default::default();
+        for (o, membership_id) in over_shared {
+            let id = match ids.get(&o.rowid) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = outcome_index::outcome_id(store.conn(), o.rowid)?;
+                    ids.insert(o.rowid, id.clone());
+                    id
+                }
+            };
+            let w = by_outcome.entry(id).or_insert_with_key(|id| {
+                RoiWarning::new("shares_over_100", id, Some(o.facts.occurred_on))
             });
             w.related.push(
                 names
-                    .get(o.membership_id.as_str())
+                    .get(membership_id)
                     .cloned()
-                    .unwrap_or_else(|| o.membership_id.clone()),
+                    .unwrap_or_else(|| membership_id.to_string()),
             );
         }
         for (id, mut w) in by_outcome {
-            w.label = store.label_of(crate::kinds::RecordKind::Outcome, id)?;
+            w.label = store.label_of(crate::kinds::RecordKind::Outcome, &id)?;
             w.related.sort();
             warnings.push(w);
         }
     }
 
+    // Loans whose terms give no grant element, by outcome rowid (named at the end).
+    let mut loan_problems: Vec<(&'static str, i64)> = Vec::new();
     let recent_from = window_start(query.to);
     let mut rows = Vec::with_capacity(memberships.len());
     for m in &memberships {
@@ -591,15 +603,29 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         let cost = CategoryCosts::from_sums(&sums.values)?;
         let (staff_hours, officials_hours, first_cost_on) =
             (sums.staff_hours, sums.officials_hours, sums.first_on);
-        let attributed = outcomes_by_membership
-            .get(m.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let attributed = || {
+            outcomes
+                .of_membership(&m.id, query.to, city)
+                .map(|(o, _)| o.facts.occurred_on)
+        };
         let mut row_figures = OutcomeFigures::default();
-        for o in attributed.iter().filter(|o| o.occurred_on >= query.from) {
-            row_figures.add(o, &query.currency, &rates, discount_rate, &mut warnings);
+        for (o, share) in outcomes.of_membership(&m.id, query.to, city) {
+            if o.facts.occurred_on >= query.from {
+                let currency = &query.currency;
+                let figures = &mut row_figures;
+                if let Some(code) = figures.add(
+                    &o.facts,
+                    share,
+                    currency,
+                    &rates,
+                    discount_rate,
+                    &mut warnings,
+                ) {
+                    loan_problems.push((code, o.rowid));
+                }
+            }
         }
-        let last_outcome_on = attributed.iter().map(|o| o.occurred_on).max();
+        let last_outcome_on = attributed().max();
         let thesis = theses.get(m.id.as_str()).copied();
         let thesis_status = match thesis {
             None => ThesisStatus::None,
@@ -629,14 +655,11 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             cost_total,
             first_cost_on,
             outcomes_in_period: row_figures.count,
-            recent_outcome: attributed.iter().any(|o| o.occurred_on >= recent_from),
+            recent_outcome: attributed().any(|on| on >= recent_from),
             last_outcome_on,
             thesis: current_thesis,
-            outcome_in_thesis_window: current_thesis.is_some_and(|t| {
-                attributed
-                    .iter()
-                    .any(|o| o.occurred_on >= t.start_on && o.occurred_on <= t.horizon_on)
-            }),
+            outcome_in_thesis_window: current_thesis
+                .is_some_and(|t| attributed().any(|on| on >= t.start_on && on <= t.horizon_on)),
         };
         let (classification, reason_es, reason_en) = classify(&facts);
         let meeting = meetings.get(&m.id).cloned().unwrap_or_default();
@@ -689,19 +712,21 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     warnings.dedup();
     // Loans without usable terms: one warning per kind of problem, naming the loan
     // when it is the only one (a coordinator's file may hold thousands).
+    loan_problems.sort_unstable();
+    loan_problems.dedup();
     for code in ["loan_terms_missing", "loan_terms_bad"] {
-        let ids: Vec<String> = warnings
+        let rowids: Vec<i64> = loan_problems
             .iter()
-            .filter(|w| w.code == code)
-            .map(|w| w.subject.clone())
+            .filter(|(c, _)| *c == code)
+            .map(|(_, rowid)| *rowid)
             .collect();
-        if ids.is_empty() {
+        if rowids.is_empty() {
             continue;
         }
-        warnings.retain(|w| w.code != code);
-        let mut w = RoiWarning::new(code, ids.len().to_string(), None);
-        if let [only] = ids.as_slice() {
-            w.label = store.label_of(crate::kinds::RecordKind::Outcome, only)?;
+        let mut w = RoiWarning::new(code, rowids.len().to_string(), None);
+        if let [only] = rowids.as_slice() {
+            let id = outcome_index::outcome_id(store.conn(), *only)?;
+            w.label = store.label_of(crate::kinds::RecordKind::Outcome, &id)?;
         }
         warnings.push(w);
     }
@@ -773,19 +798,22 @@ struct OutcomeFigures {
 }
 
 impl OutcomeFigures {
+    /// Adds one attribution (`share` of the outcome `o`); a loan whose terms give no
+    /// grant element is left out of the grant equivalent and its warning's code returned.
     fn add(
         &mut self,
-        o: &AttributedOutcome,
+        o: &OutcomeFacts,
+        share: f64,
         currency: &str,
         rates: &crate::money::RateTable,
         discount_rate: f64,
         warnings: &mut Vec<RoiWarning>,
-    ) {
+    ) -> Option<&'static str> {
         self.count += 1;
         match o.kind {
-            OutcomeKind::Acceleration => self.months_saved += months_credit(o),
-            OutcomeKind::PolicyTransfer => self.policies += o.share,
-            OutcomeKind::Financing => match financing_credit(o, currency, rates) {
+            OutcomeKind::Acceleration => self.months_saved += months_credit(o, share),
+            OutcomeKind::PolicyTransfer => self.policies += share,
+            OutcomeKind::Financing => match financing_credit(o, share, currency, rates) {
                 FinancingCredit::Amounts {
                     committed,
                     disbursed,
@@ -804,11 +832,8 @@ impl OutcomeFigures {
                                         self.grant_equivalent += i128::from(g);
                                     }
                                 }
-                                // Left out of the grant equivalent, and said (once
-                                // per outcome, counted at the end).
-                                Err(code) if c > 0 => {
-                                    warnings.push(RoiWarning::new(code, &o.outcome_id, None))
-                                }
+                                // Said once per outcome, counted at the end.
+                                Err(code) if c > 0 => return Some(code),
                                 Err(_) => {}
                             }
                         }
@@ -823,12 +848,13 @@ impl OutcomeFigures {
                 )),
             },
         }
+        None
     }
 }
 
 /// Months saved credited to one attribution: the outcome's months times its share.
-pub fn months_credit(o: &AttributedOutcome) -> f64 {
-    o.months_saved.unwrap_or(0.0) * o.share
+pub fn months_credit(o: &OutcomeFacts, share: f64) -> f64 {
+    o.months_saved.unwrap_or(0.0) * share
 }
 
 /// What one attribution of a financing outcome credits to its membership.
@@ -847,18 +873,19 @@ pub enum FinancingCredit {
 /// disbursed (up to the committed amount) once disbursed, unless the outcome records those
 /// figures itself; it is converted on the outcome's date and multiplied by the share.
 pub fn financing_credit(
-    o: &AttributedOutcome,
+    o: &OutcomeFacts,
+    share: f64,
     currency: &str,
     rates: &crate::money::RateTable,
 ) -> FinancingCredit {
     let (committed, disbursed) = financing_amounts(o);
-    let Some(from) = o.currency.as_deref() else {
+    let Some(from) = o.currency() else {
         return FinancingCredit::NoCurrency;
     };
     match rates.factor(from, currency, o.occurred_on) {
         Some(f) => FinancingCredit::Amounts {
-            committed: committed as f64 * f * o.share,
-            disbursed: disbursed as f64 * f * o.share,
+            committed: committed as f64 * f * share,
+            disbursed: disbursed as f64 * f * share,
         },
         None => FinancingCredit::MissingRate(from.to_string()),
     }
@@ -866,7 +893,8 @@ pub fn financing_credit(
 
 /// Committed and disbursed amounts of a financing outcome in its own currency, before
 /// share and conversion.
-pub fn financing_amounts(o: &AttributedOutcome) -> (i64, i64) {
+pub fn financing_amounts(o: &OutcomeFacts) -> (i64, i64) {
+    let o = o.financing();
     let amount = o.amount_minor.unwrap_or(0);
     let committed = o.committed_minor.unwrap_or(match o.financing_status {
         Some(FinancingStatus::Committed | FinancingStatus::Disbursed) => amount,
@@ -882,11 +910,9 @@ pub fn financing_amounts(o: &AttributedOutcome) -> (i64, i64) {
 /// The share of an attributed financing outcome's committed amount that is a gift:
 /// its grant element (a grant whole, a guarantee or equity nothing), or the warning's
 /// code when a loan's terms are missing or impossible.
-pub fn grant_share(
-    o: &AttributedOutcome,
-    discount_rate: f64,
-) -> std::result::Result<f64, &'static str> {
+pub fn grant_share(o: &OutcomeFacts, discount_rate: f64) -> std::result::Result<f64, &'static str> {
     use crate::grant::GrantElement;
+    let o = o.financing();
     let Some(instrument) = o.instrument else {
         return Err("loan_terms_missing");
     };

@@ -1,10 +1,13 @@
 //! The engine's cost index (issue 13) answers exactly what the table's scan answers, on
 //! a generated file and after every kind of write: inserts, edits that move an entry's
 //! date, city or membership, deletions with their dependents, restores, a merge, and a
-//! write by another connection it was never told of.
+//! write by another connection it was never told of. So does its outcome index, through
+//! writes of outcomes and attributions.
 
 use cabildo::kinds::RecordKind;
-use cabildo::model::{CostCategory, CostEntry, Membership, Meta};
+use cabildo::model::{
+    Attribution, CostCategory, CostEntry, Membership, Meta, Outcome, OutcomeKind,
+};
 use cabildo::roi::{self, RoiQuery, RoiReport};
 use cabildo::Store;
 use chrono::NaiveDate;
@@ -172,4 +175,95 @@ fn a_store_that_keeps_no_index_reads_the_table() {
     assert_eq!(store.prepare_cost_index().unwrap(), Some(0));
     store.keep_cost_index(false);
     assert_eq!(store.prepare_cost_index().unwrap(), None);
+}
+
+#[test]
+fn the_outcome_index_answers_what_the_tables_answer_through_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gen.cabildo");
+    drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
+    let mut store = Store::open(&path).unwrap();
+    store.keep_cost_index(true);
+    store.prepare_cost_index().unwrap();
+    let memberships: Vec<Membership> = store.list(None).unwrap();
+    let (first, second) = (&memberships[0], &memberships[memberships.len() - 1]);
+    let outcomes: Vec<Outcome> = store.list(None).unwrap();
+    let financing = outcomes
+        .iter()
+        .find(|o| o.kind == OutcomeKind::Financing && o.city_id == first.city_id)
+        .expect("a financing outcome of the first city")
+        .clone();
+    let city = first.city_id.clone();
+    assert_same(&store, &path, &city, "as generated");
+
+    // One of its attributions gives up half its share to a new attribution.
+    let attributions: Vec<Attribution> = store.list(None).unwrap();
+    let mut halved = attributions
+        .iter()
+        .find(|a| a.outcome_id == financing.meta.id)
+        .expect("an attribution of the outcome")
+        .clone();
+    let freed = halved.share_bp / 2;
+    halved.share_bp -= freed;
+    store.update(halved).unwrap();
+    let attribution = store
+        .insert(Attribution {
+            meta: Meta::default(),
+            outcome_id: financing.meta.id.clone(),
+            membership_id: first.meta.id.clone(),
+            share_bp: freed.max(1),
+        })
+        .unwrap();
+    assert_same(&store, &path, &city, "after a new attribution");
+
+    // The outcome moves to another date, its amount and terms change, then its loan
+    // loses the terms its grant element needs.
+    let mut moved = financing.clone();
+    moved.occurred_on = date(2024, 2, 29);
+    moved.amount_minor = Some(7_777_777);
+    (moved.committed_minor, moved.disbursed_minor) = (Some(7_000_000), None);
+    store.update(moved.clone()).unwrap();
+    assert_same(&store, &path, &city, "after an outcome's edit");
+    moved.instrument = Some(cabildo::model::Instrument::Loan);
+    (moved.interest_rate, moved.tenor_years) = (None, None);
+    store.update(moved).unwrap();
+    assert_same(&store, &path, &city, "after a loan lost its terms");
+
+    // An attribution to another membership, then to the trash; the outcome too.
+    let mut other = attribution.clone();
+    other.membership_id = second.meta.id.clone();
+    store.update(other).unwrap();
+    assert_same(&store, &path, &city, "after an attribution moved");
+    store
+        .delete(RecordKind::Attribution, &attribution.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &city, "after an attribution's deletion");
+    store
+        .delete(RecordKind::Outcome, &financing.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &city, "after an outcome's deletion");
+    store
+        .restore(RecordKind::Outcome, &financing.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &city, "after an outcome's restore");
+
+    // Another process changes shares (as a merge of two offices' work can), past 100 %
+    // for some outcomes: the index is not told, and is read again.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE attribution SET share_bp = 9000
+             WHERE rowid IN (SELECT rowid FROM attribution WHERE deleted = 0 LIMIT 40)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 40);
+    drop(conn);
+    assert_same(&store, &path, &city, "after another process's write");
+    let report = roi::compute(&store, &queries(&city)[1]).unwrap();
+    assert!(
+        report.warnings.iter().any(|w| w.code == "shares_over_100"),
+        "the shares over 100 % are said: {:?}",
+        report.warnings
+    );
 }

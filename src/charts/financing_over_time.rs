@@ -117,7 +117,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         if let FinancingCredit::Amounts {
             committed,
             disbursed,
-        } = financing_credit(&o, &query.currency, &rates)
+        } = financing_credit(&o, o.share, &query.currency, &rates)
         {
             if committed > 0.0 || disbursed > 0.0 {
                 outcome_ids.insert(o.outcome_id.clone());

@@ -22,6 +22,7 @@ pub mod charts;
 pub(crate) mod cost_index;
 pub mod dynamic;
 mod lookups;
+pub(crate) mod outcome_index;
 pub mod roi;
 // sharing between offices (issue 5)
 pub mod backups;
@@ -154,18 +155,20 @@ pub struct Store {
     /// The global search's index, once opened (`search.rs`).
     search: std::cell::RefCell<Option<search::SearchIndex>>,
     /// The engine's cost index, when kept (`cost_index.rs`).
-    cost_index: std::cell::RefCell<CostIndexSlot>,
+    cost_index: std::cell::RefCell<IndexSlot<cost_index::CostIndex>>,
+    /// The engine's outcome index, when kept (`outcome_index.rs`).
+    outcome_index: std::cell::RefCell<IndexSlot<outcome_index::OutcomeIndex>>,
 }
 
-/// Whether the store keeps the engine's cost index, and the index once built.
+/// Whether the store keeps one of the engine's indexes, and the index once built.
 #[derive(Default)]
-enum CostIndexSlot {
-    /// Not kept: each report reads the table (a one-off command).
+enum IndexSlot<T> {
+    /// Not kept: each report reads the tables (a one-off command).
     #[default]
     Off,
     /// Kept, to be built at the next report.
     Wanted,
-    Ready(cost_index::CostIndex),
+    Ready(T),
     /// The file holds more than the index can (ids past its widths): the table is read.
     TooLarge,
 }
@@ -406,17 +409,46 @@ impl Store {
             last_report: Default::default(),
             search: std::cell::RefCell::new(None),
             cost_index: Default::default(),
+            outcome_index: Default::default(),
         })
     }
 
-    /// Keeps the engine's cost index in memory from the next report on (an app that
-    /// answers many reports), or drops it.
+    /// Keeps the engine's cost and outcome indexes in memory from the next report on
+    /// (an app that answers many reports), or drops them.
     pub fn keep_cost_index(&self, keep: bool) {
-        *self.cost_index.borrow_mut() = if keep {
-            CostIndexSlot::Wanted
-        } else {
-            CostIndexSlot::Off
+        fn slot<T>(keep: bool) -> IndexSlot<T> {
+            if keep {
+                IndexSlot::Wanted
+            } else {
+                IndexSlot::Off
+            }
+        }
+        *self.cost_index.borrow_mut() = slot(keep);
+        *self.outcome_index.borrow_mut() = slot(keep);
+    }
+
+    /// The outcome index, read when it is kept and missing or out of step with the file.
+    pub(crate) fn outcome_index(
+        &self,
+    ) -> Result<Option<std::cell::Ref<'_, outcome_index::OutcomeIndex>>> {
+        let state = self.write_state()?;
+        let read = match &*self.outcome_index.borrow() {
+            IndexSlot::Off | IndexSlot::TooLarge => return Ok(None),
+            IndexSlot::Wanted => true,
+            IndexSlot::Ready(index) => index.state.0 != state.0,
         };
+        if read {
+            *self.outcome_index.borrow_mut() = IndexSlot::Wanted;
+            let index = outcome_index::OutcomeIndex::read(&self.conn, state, None, None)?;
+            *self.outcome_index.borrow_mut() = IndexSlot::Ready(index);
+        }
+        Ok(
+            std::cell::Ref::filter_map(self.outcome_index.borrow(), |slot| match slot {
+                IndexSlot::Ready(index) => Some(index),
+                _ => None,
+            })
+            .ok(),
+        )
     }
 
     /// The cost index, built when it is kept and missing or out of step with the file
@@ -424,38 +456,51 @@ impl Store {
     pub(crate) fn cost_index(&self) -> Result<Option<std::cell::Ref<'_, cost_index::CostIndex>>> {
         let state = self.write_state()?;
         let rebuild = match &*self.cost_index.borrow() {
-            CostIndexSlot::Off | CostIndexSlot::TooLarge => return Ok(None),
-            CostIndexSlot::Wanted => true,
-            CostIndexSlot::Ready(index) => index.state.0 != state.0,
+            IndexSlot::Off | IndexSlot::TooLarge => return Ok(None),
+            IndexSlot::Wanted => true,
+            IndexSlot::Ready(index) => index.state.0 != state.0,
         };
         if rebuild {
             // A large file's old index goes before the new one is read.
-            *self.cost_index.borrow_mut() = CostIndexSlot::Wanted;
+            *self.cost_index.borrow_mut() = IndexSlot::Wanted;
             *self.cost_index.borrow_mut() = match cost_index::CostIndex::build(&self.conn, state)? {
-                Ok(index) => CostIndexSlot::Ready(index),
-                Err(cost_index::TooLarge) => CostIndexSlot::TooLarge,
+                Ok(index) => IndexSlot::Ready(index),
+                Err(cost_index::TooLarge) => IndexSlot::TooLarge,
             };
         }
         Ok(
             std::cell::Ref::filter_map(self.cost_index.borrow(), |slot| match slot {
-                CostIndexSlot::Ready(index) => Some(index),
+                IndexSlot::Ready(index) => Some(index),
                 _ => None,
             })
             .ok(),
         )
     }
 
-    /// Builds the cost index now, when it is kept (an app opening a file, so the first
-    /// report does not wait for it): the entries it holds, or None when not kept.
+    /// Builds the cost and outcome indexes now, when they are kept (an app opening a
+    /// file, so the first report does not wait for them): the cost entries held, or None
+    /// when not kept.
     pub fn prepare_cost_index(&self) -> Result<Option<usize>> {
+        drop(self.outcome_index()?);
         Ok(self.cost_index()?.map(|index| index.len()))
     }
 
     /// Brings the cost index in step with committed changes (by ids; a whole kind
     /// drops it, to be read again at the next report).
     fn note_for_cost_index(&self, changes: &[Change]) {
+        // Outcomes and attributions are few beside costs: a change of either reads the
+        // outcome index again at the next report.
+        if changes
+            .iter()
+            .any(|c| matches!(c.kind, RecordKind::Outcome | RecordKind::Attribution))
+        {
+            let mut slot = self.outcome_index.borrow_mut();
+            if matches!(*slot, IndexSlot::Ready(_)) {
+                *slot = IndexSlot::Wanted;
+            }
+        }
         let mut slot = self.cost_index.borrow_mut();
-        let CostIndexSlot::Ready(index) = &mut *slot else {
+        let IndexSlot::Ready(index) = &mut *slot else {
             return;
         };
         let Some(change) = changes.iter().find(|c| c.kind == RecordKind::CostEntry) else {
@@ -469,7 +514,7 @@ impl Store {
             _ => Ok(Err(cost_index::TooLarge)),
         };
         if !matches!(applied, Ok(Ok(()))) {
-            *slot = CostIndexSlot::Wanted;
+            *slot = IndexSlot::Wanted;
         }
     }
 

@@ -5,6 +5,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -106,33 +107,151 @@ pub struct CostRow {
     pub description: Option<String>,
 }
 
-/// One attribution of an outcome to a membership.
+/// What the engine reads of an outcome, with no text of its own: the outcome index
+/// holds one per outcome of a coordinator's file (1.4 million).
 #[derive(Debug, Clone)]
-pub struct AttributedOutcome {
-    pub membership_id: String,
-    pub outcome_id: String,
+pub struct OutcomeFacts {
     pub kind: OutcomeKind,
     pub occurred_on: NaiveDate,
-    /// The share as attributed, in basis points.
-    pub share_bp: i64,
-    /// The share counted: `share_bp` ÷ 10,000, scaled down in proportion when the
-    /// outcome's live shares add up to more than 100 %, so it is counted at most once.
-    pub share: f64,
-    pub currency: Option<String>,
+    pub months_saved: Option<f64>,
+    /// Volume and terms; None when the outcome records none of them.
+    pub financing: Option<Box<FinancingFacts>>,
+}
+
+/// A financing outcome's volume and the terms its grant element is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct FinancingFacts {
+    pub currency: Option<Arc<str>>,
     pub amount_minor: Option<i64>,
     pub committed_minor: Option<i64>,
     pub disbursed_minor: Option<i64>,
     pub financing_status: Option<FinancingStatus>,
-    pub months_saved: Option<f64>,
-    /// Sum of the live shares of this outcome (within the city when scoped), in basis points.
-    pub total_share_bp: i64,
-    /// The terms its grant element is computed from.
     pub instrument: Option<Instrument>,
     pub interest_rate: Option<f64>,
     pub tenor_years: Option<f64>,
     pub grace_years: Option<f64>,
     pub repayment_profile: Option<RepaymentProfile>,
     pub payments_per_year: Option<i64>,
+}
+
+static NO_FINANCING: FinancingFacts = FinancingFacts {
+    currency: None,
+    amount_minor: None,
+    committed_minor: None,
+    disbursed_minor: None,
+    financing_status: None,
+    instrument: None,
+    interest_rate: None,
+    tenor_years: None,
+    grace_years: None,
+    repayment_profile: None,
+    payments_per_year: None,
+};
+
+impl OutcomeFacts {
+    /// The volume and terms, all empty when the outcome records none.
+    pub fn financing(&self) -> &FinancingFacts {
+        self.financing.as_deref().unwrap_or(&NO_FINANCING)
+    }
+
+    pub fn currency(&self) -> Option<&str> {
+        self.financing().currency.as_deref()
+    }
+}
+
+/// The columns `outcome_facts` reads, in its order.
+const OUTCOME_FACTS_COLUMNS: &str =
+    "o.kind, o.occurred_on, o.months_saved, o.currency, o.amount_minor,
+    o.committed_minor, o.disbursed_minor, o.financing_status, o.instrument, o.interest_rate,
+    o.tenor_years, o.grace_years, o.repayment_profile, o.payments_per_year";
+
+/// Reads `OUTCOME_FACTS_COLUMNS` from column `at` on; `currency` makes the shared text of
+/// a currency code (the index keeps one per code).
+pub(super) fn outcome_facts(
+    r: &rusqlite::Row,
+    at: usize,
+    currency: &mut impl FnMut(&str) -> Arc<str>,
+) -> rusqlite::Result<OutcomeFacts> {
+    let financing = FinancingFacts {
+        currency: r.get_ref(at + 3)?.as_str_or_null()?.map(&mut *currency),
+        amount_minor: r.get(at + 4)?,
+        committed_minor: r.get(at + 5)?,
+        disbursed_minor: r.get(at + 6)?,
+        financing_status: enum_col(r, at + 7)?,
+        instrument: enum_col(r, at + 8)?,
+        interest_rate: r.get(at + 9)?,
+        tenor_years: r.get(at + 10)?,
+        grace_years: r.get(at + 11)?,
+        repayment_profile: enum_col(r, at + 12)?,
+        payments_per_year: r.get(at + 13)?,
+    };
+    let recorded = financing.currency.is_some()
+        || financing.amount_minor.is_some()
+        || financing.committed_minor.is_some()
+        || financing.disbursed_minor.is_some()
+        || financing.financing_status.is_some()
+        || financing.instrument.is_some()
+        || financing.interest_rate.is_some()
+        || financing.tenor_years.is_some()
+        || financing.grace_years.is_some()
+        || financing.repayment_profile.is_some()
+        || financing.payments_per_year.is_some();
+    Ok(OutcomeFacts {
+        kind: enum_col(r, at)?.unwrap_or(OutcomeKind::PolicyTransfer),
+        occurred_on: date_col(r, at + 1)?.unwrap_or(NaiveDate::MIN),
+        months_saved: r.get(at + 2)?,
+        financing: recorded.then(|| Box::new(financing)),
+    })
+}
+
+/// The live attributions of live outcomes that occurred on or before ?1 (every date
+/// when NULL), of the city ?2 (every city when NULL), with `columns` before the facts.
+///
+/// Every city's outcomes are read in storage order (walking an index by date visits the
+/// table at random, six times slower on a coordinator's file); one city's by its index.
+pub(super) fn live_attributions_sql(columns: &str, one_city: bool) -> String {
+    let (outcomes, of_city) = if one_city {
+        ("outcome o", "o.city_id = ?2")
+    } else {
+        ("outcome o NOT INDEXED", "?2 IS NULL")
+    };
+    format!(
+        "SELECT {columns}, {OUTCOME_FACTS_COLUMNS}
+         FROM {outcomes} JOIN attribution a ON a.outcome_id = o.id
+         WHERE a.deleted = 0 AND o.deleted = 0 AND (?1 IS NULL OR o.occurred_on <= ?1) AND {of_city}"
+    )
+}
+
+/// Sums the live shares of each outcome (by rowid), each clamped to 0–100 %.
+pub(super) fn share_totals(shares: impl Iterator<Item = (i64, i64)>) -> HashMap<i64, i64> {
+    let mut totals: HashMap<i64, i64> = HashMap::new();
+    for (outcome, share_bp) in shares {
+        let total = totals.entry(outcome).or_default();
+        *total = total.saturating_add(share_bp.clamp(0, 10_000));
+    }
+    totals
+}
+
+/// One attribution of an outcome to a membership.
+#[derive(Debug, Clone)]
+pub struct AttributedOutcome {
+    pub membership_id: String,
+    pub outcome_id: String,
+    /// The share as attributed, in basis points.
+    pub share_bp: i64,
+    /// The share counted: `share_bp` ÷ 10,000, scaled down in proportion when the
+    /// outcome's live shares add up to more than 100 %, so it is counted at most once.
+    pub share: f64,
+    /// Sum of the live shares of this outcome (within the city when scoped), in basis points.
+    pub total_share_bp: i64,
+    pub facts: OutcomeFacts,
+}
+
+impl std::ops::Deref for AttributedOutcome {
+    type Target = OutcomeFacts;
+    fn deref(&self) -> &OutcomeFacts {
+        &self.facts
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -539,61 +658,31 @@ impl Store {
 
     /// Every live attribution of a live outcome that occurred on or before `to`, in
     /// the order of the outcomes' date index (date, then outcome, then attribution).
-    ///
-    /// The outcomes are read in storage order and the order made here: walking the date
-    /// index visits the table at random, six times slower on a coordinator's file.
     pub fn roi_outcomes(
         &self,
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<AttributedOutcome>> {
-        // Every city's outcomes are read in storage order (an index by date would
-        // visit the table in random order); one city's through its index.
-        let (outcomes, of_city) = if city_id.is_some() {
-            ("outcome o", "o.city_id = ?2")
-        } else {
-            ("outcome o NOT INDEXED", "?2 IS NULL")
-        };
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
-                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
-                    o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
-                    o.payments_per_year, o.rowid, a.rowid
-             FROM {outcomes} JOIN attribution a ON a.outcome_id = o.id
-             WHERE a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?1 AND {of_city}"
+        let mut stmt = self.conn().prepare(&live_attributions_sql(
+            "a.membership_id, o.id, a.share_bp, o.rowid, a.rowid",
+            city_id.is_some(),
         ))?;
-        let rows = stmt.query_map(params![to.to_string(), city_id], |r| {
+        let mut currency = |c: &str| Arc::from(c);
+        let mut rows = stmt.query(params![to.to_string(), city_id])?;
+        let mut list: Vec<(i64, i64, AttributedOutcome)> = Vec::new();
+        while let Some(r) = rows.next()? {
             let outcome = AttributedOutcome {
                 membership_id: r.get(0)?,
                 outcome_id: r.get(1)?,
-                kind: enum_col(r, 2)?.unwrap_or(OutcomeKind::PolicyTransfer),
-                occurred_on: date_col(r, 3)?.unwrap_or(NaiveDate::MIN),
-                share_bp: r.get::<_, i64>(4)?,
+                share_bp: r.get(2)?,
                 share: 0.0,
-                currency: r.get(5)?,
-                amount_minor: r.get(6)?,
-                committed_minor: r.get(7)?,
-                disbursed_minor: r.get(8)?,
-                financing_status: enum_col(r, 9)?,
-                months_saved: r.get(10)?,
                 total_share_bp: 0,
-                instrument: enum_col(r, 11)?,
-                interest_rate: r.get(12)?,
-                tenor_years: r.get(13)?,
-                grace_years: r.get(14)?,
-                repayment_profile: enum_col(r, 15)?,
-                payments_per_year: r.get(16)?,
+                facts: outcome_facts(r, 5, &mut currency)?,
             };
-            Ok((r.get::<_, i64>(17)?, r.get::<_, i64>(18)?, outcome))
-        })?;
-        let mut list: Vec<(i64, i64, AttributedOutcome)> = rows.collect::<rusqlite::Result<_>>()?;
-        list.sort_unstable_by_key(|(o, a, outcome)| (outcome.occurred_on, *o, *a));
-        // Shares of each outcome, summed here rather than by a correlated subquery.
-        let mut totals: HashMap<i64, i64> = HashMap::new();
-        for (o, _, outcome) in &list {
-            let total = totals.entry(*o).or_default();
-            *total = total.saturating_add(outcome.share_bp.clamp(0, 10_000));
+            list.push((r.get(3)?, r.get(4)?, outcome));
         }
+        list.sort_unstable_by_key(|(o, a, outcome)| (outcome.occurred_on, *o, *a));
+        let totals = share_totals(list.iter().map(|(o, _, outcome)| (*o, outcome.share_bp)));
         Ok(list
             .into_iter()
             .map(|(o, _, mut outcome)| {
@@ -612,44 +701,32 @@ impl Store {
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<AttributedOutcome>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT a.membership_id, o.id, o.kind, o.occurred_on, a.share_bp, o.currency, o.amount_minor,
-                    o.committed_minor, o.disbursed_minor, o.financing_status, o.months_saved,
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT a.membership_id, o.id, a.share_bp,
                     (SELECT SUM(MIN(MAX(b.share_bp, 0), 10000)) FROM attribution b
                       WHERE b.outcome_id = o.id AND b.deleted = 0),
-                    o.instrument, o.interest_rate, o.tenor_years, o.grace_years, o.repayment_profile,
-                    o.payments_per_year
+                    {OUTCOME_FACTS_COLUMNS}
              FROM attribution a JOIN outcome o ON o.id = a.outcome_id
              WHERE a.membership_id = ?1 AND a.deleted = 0 AND o.deleted = 0 AND o.occurred_on <= ?2
                AND (?3 IS NULL OR o.city_id = ?3)
-             ORDER BY a.rowid",
-        )?;
-        let rows = stmt.query_map(params![membership_id, to.to_string(), city_id], |r| {
-            let share_bp = r.get::<_, i64>(4)?;
-            let total_share_bp = r.get::<_, Option<i64>>(11)?.unwrap_or(0);
-            Ok(AttributedOutcome {
+             ORDER BY a.rowid"
+        ))?;
+        let mut currency = |c: &str| Arc::from(c);
+        let mut rows = stmt.query(params![membership_id, to.to_string(), city_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let share_bp = r.get::<_, i64>(2)?;
+            let total_share_bp = r.get::<_, Option<i64>>(3)?.unwrap_or(0);
+            out.push(AttributedOutcome {
                 membership_id: r.get(0)?,
                 outcome_id: r.get(1)?,
-                kind: enum_col(r, 2)?.unwrap_or(OutcomeKind::PolicyTransfer),
-                occurred_on: date_col(r, 3)?.unwrap_or(NaiveDate::MIN),
                 share_bp,
                 share: counted_share(share_bp, total_share_bp),
-                currency: r.get(5)?,
-                amount_minor: r.get(6)?,
-                committed_minor: r.get(7)?,
-                disbursed_minor: r.get(8)?,
-                financing_status: enum_col(r, 9)?,
-                months_saved: r.get(10)?,
                 total_share_bp,
-                instrument: enum_col(r, 12)?,
-                interest_rate: r.get(13)?,
-                tenor_years: r.get(14)?,
-                grace_years: r.get(15)?,
-                repayment_profile: enum_col(r, 16)?,
-                payments_per_year: r.get(17)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+                facts: outcome_facts(r, 4, &mut currency)?,
+            });
+        }
+        Ok(out)
     }
 
     pub fn roi_meetings(

@@ -68,7 +68,7 @@ fn same_report(a: &roi::RoiReport, b: &roi::RoiReport) {
 fn report(path: &Path) {
     let started = Instant::now();
     let store = Store::open_existing(path).expect("open");
-    store.keep_cost_index(true);
+    store.keep_report_indexes(true);
     let today = chrono::Utc::now().date_naive();
     let currency = store.office().reporting_currency.clone();
     let default = RoiQuery::last_twelve_months(today, &currency);
@@ -114,7 +114,7 @@ fn report(path: &Path) {
         answers.push(r);
     }
     // The same reports without the index: the figures must not move.
-    store.keep_cost_index(false);
+    store.keep_report_indexes(false);
     let started = Instant::now();
     let scanned = roi::compute(&store, &default).expect("report");
     figure(

@@ -12,9 +12,9 @@ fn main() {
     let lap = |name: &str, t: Instant| println!("{name:<16} {:.2} s", t.elapsed().as_secs_f64());
     // `--index`: only the app's path (index built, then reports from it), for a profiler.
     if std::env::args().any(|a| a == "--index") {
-        store.keep_cost_index(true);
+        store.keep_report_indexes(true);
         let t = Instant::now();
-        store.prepare_cost_index().unwrap();
+        store.prepare_report_indexes().unwrap();
         lap("index build", t);
         for _ in 0..3 {
             let t = Instant::now();
@@ -59,9 +59,9 @@ fn main() {
     let _ = roi::compute(&store, &q2).unwrap();
     lap("compute 24m", t);
     println!("{} rows", r.rows.len());
-    store.keep_cost_index(true);
+    store.keep_report_indexes(true);
     let t = Instant::now();
-    println!("{:?} entries", store.prepare_cost_index().unwrap());
+    println!("{:?} entries", store.prepare_report_indexes().unwrap());
     lap("index build", t);
     let t = Instant::now();
     let (c2, _) = store

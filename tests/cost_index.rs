@@ -76,8 +76,8 @@ fn the_index_answers_what_the_scan_answers_through_every_write() {
     let path = dir.path().join("gen.cabildo");
     drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
     let mut store = Store::open(&path).unwrap();
-    store.keep_cost_index(true);
-    let entries = store.prepare_cost_index().unwrap().expect("kept");
+    store.keep_report_indexes(true);
+    let entries = store.prepare_report_indexes().unwrap().expect("kept");
     assert!(entries > 3_000, "{entries} entries");
     let memberships: Vec<Membership> = store.list(None).unwrap();
     let (first, second) = (&memberships[0], &memberships[memberships.len() - 1]);
@@ -170,11 +170,11 @@ fn the_index_answers_what_the_scan_answers_through_every_write() {
 #[test]
 fn a_store_that_keeps_no_index_reads_the_table() {
     let store = Store::open_in_memory().unwrap();
-    assert_eq!(store.prepare_cost_index().unwrap(), None);
-    store.keep_cost_index(true);
-    assert_eq!(store.prepare_cost_index().unwrap(), Some(0));
-    store.keep_cost_index(false);
-    assert_eq!(store.prepare_cost_index().unwrap(), None);
+    assert_eq!(store.prepare_report_indexes().unwrap(), None);
+    store.keep_report_indexes(true);
+    assert_eq!(store.prepare_report_indexes().unwrap(), Some(0));
+    store.keep_report_indexes(false);
+    assert_eq!(store.prepare_report_indexes().unwrap(), None);
 }
 
 #[test]
@@ -183,8 +183,8 @@ fn the_outcome_index_answers_what_the_tables_answer_through_every_write() {
     let path = dir.path().join("gen.cabildo");
     drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
     let mut store = Store::open(&path).unwrap();
-    store.keep_cost_index(true);
-    store.prepare_cost_index().unwrap();
+    store.keep_report_indexes(true);
+    store.prepare_report_indexes().unwrap();
     let memberships: Vec<Membership> = store.list(None).unwrap();
     let (first, second) = (&memberships[0], &memberships[memberships.len() - 1]);
     let outcomes: Vec<Outcome> = store.list(None).unwrap();

@@ -135,8 +135,8 @@ fn install<R: Runtime>(
     store.set_listener(move |changes| {
         let _ = emitter.emit(RECORDS_CHANGED_EVENT, changes);
     });
-    // The app answers many reports on one file: the engine keeps its costs in memory.
-    store.keep_cost_index(true);
+    // The app answers many reports on one file: the engine keeps costs and outcomes in memory.
+    store.keep_report_indexes(true);
     if let Some(path) = store.path() {
         remember_recent(data_dir, path)?;
     }

@@ -173,6 +173,31 @@ enum IndexSlot<T> {
     TooLarge,
 }
 
+/// The index in `slot` when it is kept, built again by `build` when missing or `stale`.
+fn kept_index<'a, T>(
+    slot: &'a std::cell::RefCell<IndexSlot<T>>,
+    stale: impl FnOnce(&T) -> bool,
+    build: impl FnOnce() -> Result<IndexSlot<T>>,
+) -> Result<Option<std::cell::Ref<'a, T>>> {
+    let rebuild = match &*slot.borrow() {
+        IndexSlot::Off | IndexSlot::TooLarge => return Ok(None),
+        IndexSlot::Wanted => true,
+        IndexSlot::Ready(index) => stale(index),
+    };
+    if rebuild {
+        // A large file's old index goes before the new one is read.
+        *slot.borrow_mut() = IndexSlot::Wanted;
+        *slot.borrow_mut() = build()?;
+    }
+    Ok(
+        std::cell::Ref::filter_map(slot.borrow(), |slot| match slot {
+            IndexSlot::Ready(index) => Some(index),
+            _ => None,
+        })
+        .ok(),
+    )
+}
+
 /// Options for creating a new database file.
 #[derive(Debug, Clone)]
 pub struct NewOffice {
@@ -415,7 +440,7 @@ impl Store {
 
     /// Keeps the engine's cost and outcome indexes in memory from the next report on
     /// (an app that answers many reports), or drops them.
-    pub fn keep_cost_index(&self, keep: bool) {
+    pub fn keep_report_indexes(&self, keep: bool) {
         fn slot<T>(keep: bool) -> IndexSlot<T> {
             if keep {
                 IndexSlot::Wanted
@@ -432,22 +457,14 @@ impl Store {
         &self,
     ) -> Result<Option<std::cell::Ref<'_, outcome_index::OutcomeIndex>>> {
         let state = self.write_state()?;
-        let read = match &*self.outcome_index.borrow() {
-            IndexSlot::Off | IndexSlot::TooLarge => return Ok(None),
-            IndexSlot::Wanted => true,
-            IndexSlot::Ready(index) => index.state.0 != state.0,
-        };
-        if read {
-            *self.outcome_index.borrow_mut() = IndexSlot::Wanted;
-            let index = outcome_index::OutcomeIndex::read(&self.conn, state, None, None)?;
-            *self.outcome_index.borrow_mut() = IndexSlot::Ready(index);
-        }
-        Ok(
-            std::cell::Ref::filter_map(self.outcome_index.borrow(), |slot| match slot {
-                IndexSlot::Ready(index) => Some(index),
-                _ => None,
-            })
-            .ok(),
+        kept_index(
+            &self.outcome_index,
+            |index| index.state.0 != state.0,
+            || {
+                Ok(IndexSlot::Ready(outcome_index::OutcomeIndex::read(
+                    &self.conn, state, None, None,
+                )?))
+            },
         )
     }
 
@@ -455,32 +472,22 @@ impl Store {
     /// (written by another process, or by a change it was not told of).
     pub(crate) fn cost_index(&self) -> Result<Option<std::cell::Ref<'_, cost_index::CostIndex>>> {
         let state = self.write_state()?;
-        let rebuild = match &*self.cost_index.borrow() {
-            IndexSlot::Off | IndexSlot::TooLarge => return Ok(None),
-            IndexSlot::Wanted => true,
-            IndexSlot::Ready(index) => index.state.0 != state.0,
-        };
-        if rebuild {
-            // A large file's old index goes before the new one is read.
-            *self.cost_index.borrow_mut() = IndexSlot::Wanted;
-            *self.cost_index.borrow_mut() = match cost_index::CostIndex::build(&self.conn, state)? {
-                Ok(index) => IndexSlot::Ready(index),
-                Err(cost_index::TooLarge) => IndexSlot::TooLarge,
-            };
-        }
-        Ok(
-            std::cell::Ref::filter_map(self.cost_index.borrow(), |slot| match slot {
-                IndexSlot::Ready(index) => Some(index),
-                _ => None,
-            })
-            .ok(),
+        kept_index(
+            &self.cost_index,
+            |index| index.state.0 != state.0,
+            || {
+                Ok(match cost_index::CostIndex::build(&self.conn, state)? {
+                    Ok(index) => IndexSlot::Ready(index),
+                    Err(cost_index::TooLarge) => IndexSlot::TooLarge,
+                })
+            },
         )
     }
 
     /// Builds the cost and outcome indexes now, when they are kept (an app opening a
     /// file, so the first report does not wait for them): the cost entries held, or None
     /// when not kept.
-    pub fn prepare_cost_index(&self) -> Result<Option<usize>> {
+    pub fn prepare_report_indexes(&self) -> Result<Option<usize>> {
         drop(self.outcome_index()?);
         Ok(self.cost_index()?.map(|index| index.len()))
     }

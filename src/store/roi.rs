@@ -526,7 +526,7 @@ impl Store {
     /// Cost per (membership, category) in the period, converted to `currency`; costs
     /// with no membership are grouped per city.
     ///
-    /// From the cost index when the store keeps one (`keep_cost_index`), else from the
+    /// From the cost index when the store keeps one (`keep_report_indexes`), else from the
     /// table: the same entries, valued by the same rule and summed in the same order.
     pub fn roi_costs(
         &self,

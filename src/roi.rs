@@ -89,7 +89,7 @@ crate::model::text_enum!(
 fn latest_theses(list: &[ThesisInfo]) -> HashMap<&str, &ThesisInfo> {
     let mut out: HashMap<&str, &ThesisInfo> = HashMap::new();
     for t in list {
-        out.entry(t.membership_id.as_str()).or_insert(t);
+        out.entry(&*t.membership_id).or_insert(t);
     }
     out
 }
@@ -118,8 +118,8 @@ pub fn current_theses(
         .into_values()
         .filter(|t| is_current(t))
         .map(|t| CurrentThesis {
-            membership_id: t.membership_id.clone(),
-            thesis_id: t.id.clone(),
+            membership_id: t.membership_id.to_string(),
+            thesis_id: t.id.to_string(),
         })
         .collect();
     out.sort_by(|a, b| a.membership_id.cmp(&b.membership_id));
@@ -535,7 +535,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             };
         }
     }
-    let live: HashSet<&str> = memberships.iter().map(|m| m.id.as_str()).collect();
+    let live: HashSet<&str> = memberships.iter().map(|m| &*m.id).collect();
     let mut cost_by_membership: HashMap<&str, CostSums> = HashMap::new();
     let mut general_by_city: HashMap<&str, CostSums> = HashMap::new();
     for agg in &costs {
@@ -559,12 +559,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     if !over_shared.is_empty() {
         let names: HashMap<&str, String> = memberships
             .iter()
-            .map(|m| {
-                (
-                    m.id.as_str(),
-                    format!("{} · {}", m.city_name, m.network_acronym),
-                )
-            })
+            .map(|m| (&*m.id, format!("{} · {}", m.city_name, m.network_acronym)))
             .collect();
         let mut ids: HashMap<i64, String> = HashMap::new();
         let mut by_outcome: std::collections::BTreeMap<String, RoiWarning> = Default::default();
@@ -599,7 +594,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     let recent_from = window_start(query.to);
     let mut rows = Vec::with_capacity(memberships.len());
     for m in &memberships {
-        let sums = cost_by_membership.remove(m.id.as_str()).unwrap_or_default();
+        let sums = cost_by_membership.remove(&*m.id).unwrap_or_default();
         let cost = CategoryCosts::from_sums(&sums.values)?;
         let (staff_hours, officials_hours, first_cost_on) =
             (sums.staff_hours, sums.officials_hours, sums.first_on);
@@ -626,7 +621,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             }
         }
         let last_outcome_on = attributed().max();
-        let thesis = theses.get(m.id.as_str()).copied();
+        let thesis = theses.get(&*m.id).copied();
         let thesis_status = match thesis {
             None => ThesisStatus::None,
             Some(t) if t.reviewed => ThesisStatus::Reviewed,
@@ -636,13 +631,12 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             Some(_) => ThesisStatus::Open,
         };
         let current_thesis = thesis.filter(|t| is_current(t));
-        let cost_total = cost.total().ok_or_else(|| Error::Overflow(m.id.clone()))?;
+        let cost_total = cost
+            .total()
+            .ok_or_else(|| Error::Overflow(m.id.to_string()))?;
         let committed = checked(row_figures.committed)?;
         let (arrears_minor, arrears_days) = crate::budget::membership_arrears(
-            standings
-                .get(m.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]),
+            standings.get(&*m.id).map(Vec::as_slice).unwrap_or(&[]),
             &rates,
             &query.currency,
             query.to,
@@ -662,14 +656,14 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
                 .is_some_and(|t| attributed().any(|on| on >= t.start_on && on <= t.horizon_on)),
         };
         let (classification, reason_es, reason_en) = classify(&facts);
-        let meeting = meetings.get(&m.id).cloned().unwrap_or_default();
+        let meeting = meetings.get(&*m.id).cloned().unwrap_or_default();
         rows.push(RoiRow {
-            membership_id: m.id.clone(),
-            city_id: m.city_id.clone(),
-            city_name: m.city_name.clone(),
-            network_id: m.network_id.clone(),
-            network_acronym: m.network_acronym.clone(),
-            network_name: m.network_name.clone(),
+            membership_id: m.id.to_string(),
+            city_id: m.city_id.to_string(),
+            city_name: m.city_name.to_string(),
+            network_id: m.network_id.to_string(),
+            network_acronym: m.network_acronym.to_string(),
+            network_name: m.network_name.to_string(),
             status: m.status,
             role: m.role,
             core: m.core,
@@ -700,8 +694,8 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             reason_es,
             reason_en,
             thesis_status,
-            thesis_id: thesis.map(|t| t.id.clone()),
-            thesis_statement: thesis.map(|t| t.statement.clone()),
+            thesis_id: thesis.map(|t| t.id.to_string()),
+            thesis_statement: thesis.map(|t| t.statement.to_string()),
             thesis_horizon_on: thesis.map(|t| t.horizon_on),
             thesis_review_on: thesis.and_then(|t| t.review_on),
             last_outcome_on,

@@ -2,11 +2,13 @@
 //! a generated file and after every kind of write: inserts, edits that move an entry's
 //! date, city or membership, deletions with their dependents, restores, a merge, and a
 //! write by another connection it was never told of. So does its outcome index, through
-//! writes of outcomes and attributions.
+//! writes of outcomes and attributions, and so do its kept memberships, meetings and
+//! theses, through writes of the kinds they read.
 
 use cabildo::kinds::RecordKind;
 use cabildo::model::{
-    Attribution, CostCategory, CostEntry, Membership, Meta, Outcome, OutcomeKind,
+    Ask, Attribution, City, CostCategory, CostEntry, Decision, Meeting, MeetingResult, Membership,
+    MembershipRole, Meta, Network, Outcome, OutcomeKind, Thesis, Verdict,
 };
 use cabildo::roi::{self, RoiQuery, RoiReport};
 use cabildo::Store;
@@ -266,4 +268,104 @@ fn the_outcome_index_answers_what_the_tables_answer_through_every_write() {
         "the shares over 100 % are said: {:?}",
         report.warnings
     );
+}
+
+#[test]
+fn the_kept_memberships_meetings_and_theses_follow_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gen.cabildo");
+    drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
+    let mut store = Store::open(&path).unwrap();
+    store.keep_report_indexes(true);
+    store.prepare_report_indexes().unwrap();
+    let memberships: Vec<Membership> = store.list(None).unwrap();
+    let first = memberships[0].clone();
+    let city = first.city_id.clone();
+    assert_same(&store, &path, &city, "as generated");
+
+    // Names the rows show: a city's and a network's.
+    let mut renamed: City = store.get(&city).unwrap();
+    renamed.name = "Aaa primera".into();
+    store.update(renamed).unwrap();
+    let mut network: Network = store.get(&first.network_id).unwrap();
+    network.acronym = "ZZZ".into();
+    store.update(network).unwrap();
+    assert_same(&store, &path, &city, "after a city and a network renamed");
+
+    // A membership's role and renewal change.
+    let mut edited = first.clone();
+    edited.role = MembershipRole::Observer;
+    edited.renewal_on = Some(date(2026, 3, 1));
+    let edited = store.update(edited).unwrap();
+    assert_same(&store, &path, &city, "after a membership's edit");
+
+    // A meeting whose ask was achieved, then moved out of the period, then to the trash.
+    let meeting = store
+        .insert(Meeting {
+            meta: Meta::default(),
+            membership_id: first.meta.id.clone(),
+            title: "Mesa de financiamiento".into(),
+            start_on: date(2025, 9, 10),
+            end_on: None,
+            place: None,
+            attendees: None,
+            ask: Ask::FinancingPathway,
+            counterpart: None,
+            result: MeetingResult::Achieved,
+            follow_up: None,
+            follow_up_due: None,
+        })
+        .unwrap();
+    assert_same(&store, &path, &city, "after a new meeting");
+    let mut moved = meeting.clone();
+    moved.start_on = date(2022, 1, 3);
+    let moved = store.update(moved).unwrap();
+    assert_same(&store, &path, &city, "after a meeting moved");
+    store.delete(RecordKind::Meeting, &moved.meta.id).unwrap();
+    assert_same(&store, &path, &city, "after a meeting's deletion");
+
+    // A newer thesis steers the membership, until it is reviewed.
+    let thesis = store
+        .insert(Thesis {
+            meta: Meta::default(),
+            membership_id: first.meta.id.clone(),
+            statement: "Una ruta de financiamiento para el BRT".into(),
+            start_on: date(2025, 8, 1),
+            horizon_on: date(2026, 8, 1),
+            review_on: None,
+            verdict: None,
+            decision: None,
+            reviewed_on: None,
+        })
+        .unwrap();
+    assert_same(&store, &path, &city, "after a new thesis");
+    let mut reviewed = thesis.clone();
+    reviewed.verdict = Some(Verdict::Partly);
+    reviewed.decision = Some(Decision::Keep);
+    reviewed.reviewed_on = Some(date(2026, 6, 1));
+    store.update(reviewed).unwrap();
+    assert_same(&store, &path, &city, "after a thesis reviewed");
+
+    // The membership to the trash with its meetings and theses, and back.
+    store
+        .delete(RecordKind::Membership, &edited.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &city, "after a membership's deletion");
+    store
+        .restore(RecordKind::Membership, &edited.meta.id)
+        .unwrap();
+    assert_same(&store, &path, &city, "after a membership's restore");
+
+    // Another process changes meetings' results: the kept meetings are read again.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE meeting SET result = 'achieved', ask = 'policy_exchange'
+             WHERE rowid IN (SELECT rowid FROM meeting WHERE deleted = 0 LIMIT 40)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 40);
+    drop(conn);
+    assert_same(&store, &path, &city, "after another process's write");
 }

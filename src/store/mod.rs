@@ -21,6 +21,7 @@ use crate::kinds::{KindDesc, RecordKind};
 pub mod charts;
 pub(crate) mod cost_index;
 pub mod dynamic;
+pub(crate) mod input_index;
 mod lookups;
 pub(crate) mod outcome_index;
 pub mod roi;
@@ -158,6 +159,10 @@ pub struct Store {
     cost_index: std::cell::RefCell<IndexSlot<cost_index::CostIndex>>,
     /// The engine's outcome index, when kept (`outcome_index.rs`).
     outcome_index: std::cell::RefCell<IndexSlot<outcome_index::OutcomeIndex>>,
+    /// The report's other inputs, when kept (`input_index.rs`).
+    memberships: std::cell::RefCell<IndexSlot<input_index::Kept<Vec<roi::MembershipInfo>>>>,
+    meeting_index: std::cell::RefCell<IndexSlot<input_index::Kept<input_index::MeetingIndex>>>,
+    thesis_index: std::cell::RefCell<IndexSlot<input_index::Kept<input_index::ThesisIndex>>>,
 }
 
 /// Whether the store keeps one of the engine's indexes, and the index once built.
@@ -435,11 +440,15 @@ impl Store {
             search: std::cell::RefCell::new(None),
             cost_index: Default::default(),
             outcome_index: Default::default(),
+            memberships: Default::default(),
+            meeting_index: Default::default(),
+            thesis_index: Default::default(),
         })
     }
 
-    /// Keeps the engine's cost and outcome indexes in memory from the next report on
-    /// (an app that answers many reports), or drops them.
+    /// Keeps the engine's indexes (costs, outcomes, and the memberships, meetings and
+    /// theses) in memory from the next report on (an app that answers many reports), or
+    /// drops them.
     pub fn keep_report_indexes(&self, keep: bool) {
         fn slot<T>(keep: bool) -> IndexSlot<T> {
             if keep {
@@ -450,6 +459,53 @@ impl Store {
         }
         *self.cost_index.borrow_mut() = slot(keep);
         *self.outcome_index.borrow_mut() = slot(keep);
+        *self.memberships.borrow_mut() = slot(keep);
+        *self.meeting_index.borrow_mut() = slot(keep);
+        *self.thesis_index.borrow_mut() = slot(keep);
+    }
+
+    /// One of the report's other inputs, read by `read` when it is kept and missing or
+    /// out of step with the file.
+    fn kept_input<'a, T>(
+        &self,
+        slot: &'a std::cell::RefCell<IndexSlot<input_index::Kept<T>>>,
+        read: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<Option<std::cell::Ref<'a, input_index::Kept<T>>>> {
+        let state = self.write_state()?;
+        kept_index(
+            slot,
+            |kept| kept.state.0 != state.0,
+            || {
+                Ok(IndexSlot::Ready(input_index::Kept {
+                    state,
+                    value: read(&self.conn)?,
+                }))
+            },
+        )
+    }
+
+    pub(crate) fn kept_memberships(
+        &self,
+    ) -> Result<Option<std::cell::Ref<'_, input_index::Kept<Vec<roi::MembershipInfo>>>>> {
+        self.kept_input(&self.memberships, |conn| {
+            input_index::read_memberships(conn, None)
+        })
+    }
+
+    pub(crate) fn meeting_index(
+        &self,
+    ) -> Result<Option<std::cell::Ref<'_, input_index::Kept<input_index::MeetingIndex>>>> {
+        self.kept_input(&self.meeting_index, |conn| {
+            input_index::MeetingIndex::read(conn, None, None)
+        })
+    }
+
+    pub(crate) fn thesis_index(
+        &self,
+    ) -> Result<Option<std::cell::Ref<'_, input_index::Kept<input_index::ThesisIndex>>>> {
+        self.kept_input(&self.thesis_index, |conn| {
+            input_index::ThesisIndex::read(conn, None, None)
+        })
     }
 
     /// The outcome index, read when it is kept and missing or out of step with the file.
@@ -484,28 +540,39 @@ impl Store {
         )
     }
 
-    /// Builds the cost and outcome indexes now, when they are kept (an app opening a
-    /// file, so the first report does not wait for them): the cost entries held, or None
-    /// when not kept.
+    /// Builds the engine's indexes now, when they are kept (an app opening a file, so
+    /// the first report does not wait for them): the cost entries held, or None when not
+    /// kept.
     pub fn prepare_report_indexes(&self) -> Result<Option<usize>> {
+        drop(self.kept_memberships()?);
+        drop(self.meeting_index()?);
+        drop(self.thesis_index()?);
         drop(self.outcome_index()?);
         Ok(self.cost_index()?.map(|index| index.len()))
     }
 
-    /// Brings the cost index in step with committed changes (by ids; a whole kind
-    /// drops it, to be read again at the next report).
-    fn note_for_cost_index(&self, changes: &[Change]) {
-        // Outcomes and attributions are few beside costs: a change of either reads the
-        // outcome index again at the next report.
-        if changes
-            .iter()
-            .any(|c| matches!(c.kind, RecordKind::Outcome | RecordKind::Attribution))
-        {
-            let mut slot = self.outcome_index.borrow_mut();
-            if matches!(*slot, IndexSlot::Ready(_)) {
-                *slot = IndexSlot::Wanted;
+    /// Brings the engine's indexes in step with committed changes: the cost index by
+    /// ids (a whole kind drops it, to be read again at the next report); the others,
+    /// few beside costs, are read again at the next report after a change of a kind
+    /// they read.
+    fn note_for_report_indexes(&self, changes: &[Change]) {
+        fn drop_on<T>(
+            slot: &std::cell::RefCell<IndexSlot<T>>,
+            changes: &[Change],
+            kinds: &[RecordKind],
+        ) {
+            if changes.iter().any(|c| kinds.contains(&c.kind)) {
+                let mut slot = slot.borrow_mut();
+                if matches!(*slot, IndexSlot::Ready(_)) {
+                    *slot = IndexSlot::Wanted;
+                }
             }
         }
+        use RecordKind::{Attribution, City, Meeting, Membership, Network, Outcome, Thesis};
+        drop_on(&self.outcome_index, changes, &[Outcome, Attribution]);
+        drop_on(&self.memberships, changes, &[Membership, City, Network]);
+        drop_on(&self.meeting_index, changes, &[Meeting, Membership]);
+        drop_on(&self.thesis_index, changes, &[Thesis, Membership]);
         let mut slot = self.cost_index.borrow_mut();
         let IndexSlot::Ready(index) = &mut *slot else {
             return;
@@ -618,7 +685,7 @@ impl Store {
             return;
         }
         self.note_for_search(&merged);
-        self.note_for_cost_index(&merged);
+        self.note_for_report_indexes(&merged);
         if let Some(listener) = &self.listener {
             listener(&merged);
         }

@@ -11,12 +11,12 @@
 //! attributions, and read again when another process wrote.
 
 use foldhash::{HashMap, HashMapExt};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+use crate::store::input_index::Interner;
 use crate::store::roi::OutcomeFacts;
 use crate::store::roi::{counted_share, live_attributions_sql, outcome_facts, share_totals};
 
@@ -61,15 +61,8 @@ impl OutcomeIndex {
             city_id.is_some(),
         ))?;
         let mut rows = stmt.query(params![to.map(|d| d.to_string()), city_id])?;
-        let mut currencies: HashMap<Box<str>, Arc<str>> = HashMap::new();
-        let mut currency = |c: &str| {
-            if let Some(shared) = currencies.get(c) {
-                return shared.clone();
-            }
-            let shared: Arc<str> = Arc::from(c);
-            currencies.insert(c.into(), shared.clone());
-            shared
-        };
+        let mut currencies = Interner::default();
+        let mut currency = |c: &str| currencies.get(c);
         let mut city_of: HashMap<Box<str>, u32> = HashMap::new();
         let mut cities: Vec<Box<str>> = Vec::new();
         let mut membership_of: HashMap<Box<str>, u32> = HashMap::new();

@@ -12,22 +12,23 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::model::{
-    Ask, CostCategory, FinancingStatus, Instrument, MeetingResult, MembershipRole,
-    MembershipStatus, OutcomeKind, RepaymentProfile,
+    CostCategory, FinancingStatus, Instrument, MembershipRole, MembershipStatus, OutcomeKind,
+    RepaymentProfile,
 };
 use crate::money::{date_key, date_of_key, FactorIndex, RateTable, RoleRates};
 use crate::store::cost_index::IndexedCost;
+use crate::store::input_index::{self, MeetingIndex, ThesisIndex};
 use crate::store::Store;
 
 /// A membership with the names the report shows.
 #[derive(Debug, Clone)]
 pub struct MembershipInfo {
-    pub id: String,
-    pub city_id: String,
-    pub city_name: String,
-    pub network_id: String,
-    pub network_acronym: String,
-    pub network_name: String,
+    pub id: Arc<str>,
+    pub city_id: Arc<str>,
+    pub city_name: Arc<str>,
+    pub network_id: Arc<str>,
+    pub network_acronym: Arc<str>,
+    pub network_name: Arc<str>,
     pub status: MembershipStatus,
     pub role: MembershipRole,
     pub core: bool,
@@ -263,9 +264,9 @@ pub struct MeetingCounts {
 
 #[derive(Debug, Clone)]
 pub struct ThesisInfo {
-    pub membership_id: String,
-    pub id: String,
-    pub statement: String,
+    pub membership_id: Arc<str>,
+    pub id: Arc<str>,
+    pub statement: Arc<str>,
     pub start_on: NaiveDate,
     pub horizon_on: NaiveDate,
     pub review_on: Option<NaiveDate>,
@@ -496,31 +497,13 @@ impl Store {
         Ok(RoleRates::new(entries))
     }
 
+    /// The live memberships (of `city_id`, or all) with the names the report shows, by
+    /// city name and network acronym: from the kept list when the store keeps one.
     pub fn roi_memberships(&self, city_id: Option<&str>) -> Result<Vec<MembershipInfo>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT m.id, m.city_id, c.name, m.network_id, n.acronym, n.name, m.status, m.role, m.core,
-                    m.joined_on, m.ended_on, m.renewal_on
-             FROM membership m JOIN city c ON c.id = m.city_id JOIN network n ON n.id = m.network_id
-             WHERE m.deleted = 0 AND (?1 IS NULL OR m.city_id = ?1)
-             ORDER BY c.name, n.acronym",
-        )?;
-        let rows = stmt.query_map([city_id], |r| {
-            Ok(MembershipInfo {
-                id: r.get(0)?,
-                city_id: r.get(1)?,
-                city_name: r.get(2)?,
-                network_id: r.get(3)?,
-                network_acronym: r.get(4)?,
-                network_name: r.get(5)?,
-                status: enum_col(r, 6)?.unwrap_or(MembershipStatus::Active),
-                role: enum_col(r, 7)?.unwrap_or(MembershipRole::Member),
-                core: r.get(8)?,
-                joined_on: date_col(r, 9)?,
-                ended_on: date_col(r, 10)?,
-                renewal_on: date_col(r, 11)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        match self.kept_memberships()? {
+            Some(kept) => Ok(input_index::memberships_of(&kept.value, city_id)),
+            None => input_index::read_memberships(self.conn(), city_id),
+        }
     }
 
     /// Cost per (membership, category) in the period, converted to `currency`; costs
@@ -729,64 +712,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Meetings held from `from` to `to` per membership (of `city_id`, or all): from the
+    /// kept meeting index when the store keeps one.
     pub fn roi_meetings(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<(String, MeetingCounts)>> {
-        let none = Ask::None.code();
-        let (achieved, partly) = (MeetingResult::Achieved.code(), MeetingResult::Partly.code());
-        let mut stmt = self.conn().prepare(
-            "SELECT e.membership_id, COUNT(*), SUM(e.ask <> ?4),
-                    SUM(e.ask <> ?4 AND e.result IN (?5, ?6))
-             FROM meeting e JOIN membership m ON m.id = e.membership_id
-             WHERE e.deleted = 0 AND e.start_on >= ?1 AND e.start_on <= ?2 AND (?3 IS NULL OR m.city_id = ?3)
-             GROUP BY e.membership_id",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                from.to_string(),
-                to.to_string(),
-                city_id,
-                none,
-                achieved,
-                partly
-            ],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    MeetingCounts {
-                        held: r.get(1)?,
-                        with_ask: r.get(2)?,
-                        asks_achieved: r.get(3)?,
-                    },
-                ))
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(match self.meeting_index()? {
+            Some(kept) => kept.value.counts(from, to, city_id),
+            None => MeetingIndex::read(self.conn(), Some((from, to)), city_id)?
+                .counts(from, to, city_id),
+        })
     }
 
-    /// Theses that had started by `on`, newest start first per membership.
+    /// Theses that had started by `on`, newest start first per membership: from the
+    /// kept thesis index when the store keeps one.
     pub fn roi_theses(&self, on: NaiveDate, city_id: Option<&str>) -> Result<Vec<ThesisInfo>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT t.membership_id, t.id, t.statement, t.start_on, t.horizon_on, t.review_on, t.verdict IS NOT NULL
-             FROM thesis t JOIN membership m ON m.id = t.membership_id
-             WHERE t.deleted = 0 AND t.start_on <= ?1 AND (?2 IS NULL OR m.city_id = ?2)
-             ORDER BY t.membership_id, t.start_on DESC, t.created_at DESC",
-        )?;
-        let rows = stmt.query_map(params![on.to_string(), city_id], |r| {
-            Ok(ThesisInfo {
-                membership_id: r.get(0)?,
-                id: r.get(1)?,
-                statement: r.get(2)?,
-                start_on: date_col(r, 3)?.unwrap_or(NaiveDate::MIN),
-                horizon_on: date_col(r, 4)?.unwrap_or(NaiveDate::MIN),
-                review_on: date_col(r, 5)?,
-                reviewed: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(match self.thesis_index()? {
+            Some(kept) => kept.value.theses(on, city_id),
+            None => ThesisIndex::read(self.conn(), Some(on), city_id)?.theses(on, city_id),
+        })
     }
 
     /// Newest write in the file: the "data date" of reports and charts. Kept by the

@@ -71,11 +71,8 @@ fn bench_summary(c: &mut Criterion) {
     // (financing multiplies in another order: a unit apart at most per attribution).
     let report = roi::compute(&store, &query).expect("report");
     let floor_rows = floor(&conn, &from.to_string(), &to.to_string());
-    let by_id: std::collections::HashMap<&str, &roi::RoiRow> = report
-        .rows
-        .iter()
-        .map(|r| (r.membership_id.as_str(), r))
-        .collect();
+    let by_id: std::collections::HashMap<&str, &roi::RoiRow> =
+        report.rows.iter().map(|r| (&*r.membership_id, r)).collect();
     let mut compared = 0;
     for (id, cost, committed) in &floor_rows {
         let row = by_id[id.as_str()];

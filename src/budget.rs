@@ -760,7 +760,7 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
 
     let mut rows = Vec::new();
     for r in &report.rows {
-        let Some(m) = memberships.get(&r.membership_id) else {
+        let Some(m) = memberships.get(&*r.membership_id) else {
             continue;
         };
         if m.status == MembershipStatus::Ended || m.ended_on.is_some_and(|e| e < from) {
@@ -857,10 +857,10 @@ pub fn proposal(store: &crate::Store, query: &BudgetQuery) -> crate::Result<Budg
         let proposed = proposed_of(decision, dues, planned);
         rows.push(BudgetRow {
             membership_id: m.meta.id.clone(),
-            city_id: r.city_id.clone(),
-            city_name: r.city_name.clone(),
-            network_id: r.network_id.clone(),
-            network_acronym: r.network_acronym.clone(),
+            city_id: r.city_id.to_string(),
+            city_name: r.city_name.to_string(),
+            network_id: r.network_id.to_string(),
+            network_acronym: r.network_acronym.to_string(),
             classification: r.classification,
             verdict,
             arrears_minor,

@@ -4,7 +4,9 @@
 //! Every rule of the return lives here; front ends only show these rows.
 
 // foldhash: the engine hashes millions of ids per report.
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
+
+use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -326,18 +328,19 @@ impl RoiWarning {
 /// One membership's figures for the period.
 #[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq)]
 pub struct RoiRow {
-    pub membership_id: String,
-    pub city_id: String,
-    pub city_name: String,
-    pub network_id: String,
-    pub network_acronym: String,
-    pub network_name: String,
+    // Shared with the kept inputs: a report of 276,000 rows copies no name.
+    pub membership_id: Arc<str>,
+    pub city_id: Arc<str>,
+    pub city_name: Arc<str>,
+    pub network_id: Arc<str>,
+    pub network_acronym: Arc<str>,
+    pub network_name: Arc<str>,
     pub status: MembershipStatus,
     pub role: MembershipRole,
     pub core: bool,
     pub renewal_on: Option<NaiveDate>,
     /// Reporting currency of every `_minor` figure.
-    pub currency: String,
+    pub currency: Arc<str>,
     pub cost: CategoryCosts,
     #[ts(type = "number")]
     pub cost_total_minor: i64,
@@ -370,8 +373,8 @@ pub struct RoiRow {
     pub reason_es: String,
     pub reason_en: String,
     pub thesis_status: ThesisStatus,
-    pub thesis_id: Option<String>,
-    pub thesis_statement: Option<String>,
+    pub thesis_id: Option<Arc<str>>,
+    pub thesis_statement: Option<Arc<str>>,
     pub thesis_horizon_on: Option<NaiveDate>,
     pub thesis_review_on: Option<NaiveDate>,
     pub last_outcome_on: Option<NaiveDate>,
@@ -519,38 +522,42 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     }
     impl CostSums {
         fn add(&mut self, agg: &CostAggregate) {
-            let i = CostCategory::ALL
-                .iter()
-                .position(|c| *c == agg.category)
-                .unwrap_or(0);
-            self.values[i] += agg.value_minor;
-            match agg.category {
-                CostCategory::StaffTime => self.staff_hours += agg.hours,
-                CostCategory::OfficialsTime => self.officials_hours += agg.hours,
-                _ => {}
+            for (i, category) in CostCategory::ALL.iter().enumerate() {
+                let Some(on) = agg.first_on[i] else {
+                    continue;
+                };
+                self.values[i] += agg.values[i];
+                match category {
+                    CostCategory::StaffTime => self.staff_hours += agg.hours[i],
+                    CostCategory::OfficialsTime => self.officials_hours += agg.hours[i],
+                    _ => {}
+                }
+                self.first_on = Some(self.first_on.map_or(on, |first| first.min(on)));
             }
-            self.first_on = match (self.first_on, agg.first_on) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
         }
     }
-    let live: HashSet<&str> = memberships.iter().map(|m| &*m.id).collect();
-    let mut cost_by_membership: HashMap<&str, CostSums> = HashMap::new();
+    // Each live membership's position in `memberships` (its first, were an id twice).
+    let mut position: HashMap<&str, usize> = HashMap::with_capacity(memberships.len());
+    for (i, m) in memberships.iter().enumerate() {
+        position.entry(&*m.id).or_insert(i);
+    }
+    let mut cost_by_membership: Vec<CostSums> = Vec::new();
+    cost_by_membership.resize_with(memberships.len(), CostSums::default);
     let mut general_by_city: HashMap<&str, CostSums> = HashMap::new();
     for agg in &costs {
-        match agg.membership_id.as_deref() {
-            Some(m) if live.contains(m) => cost_by_membership.entry(m).or_default().add(agg),
-            other => {
+        let live = agg
+            .membership_id
+            .as_deref()
+            .and_then(|m| position.get(m).copied());
+        match (live, agg.membership_id.as_deref()) {
+            (Some(i), _) => cost_by_membership[i].add(agg),
+            (None, other) => {
                 // A cost whose membership is in the trash (a merge can bring one) is
                 // still money spent: it counts as general work, and is said.
                 if let Some(m) = other {
                     warnings.push(RoiWarning::new("costs_of_deleted_membership", m, None));
                 }
-                general_by_city
-                    .entry(agg.city_id.as_str())
-                    .or_default()
-                    .add(agg);
+                general_by_city.entry(&*agg.city_id).or_default().add(agg);
             }
         }
     }
@@ -592,19 +599,17 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     // Loans whose terms give no grant element, by outcome rowid (named at the end).
     let mut loan_problems: Vec<(&'static str, i64)> = Vec::new();
     let recent_from = window_start(query.to);
+    let currency: Arc<str> = Arc::from(query.currency.as_str());
     let mut rows = Vec::with_capacity(memberships.len());
-    for m in &memberships {
-        let sums = cost_by_membership.remove(&*m.id).unwrap_or_default();
+    for (m, sums) in memberships.iter().zip(cost_by_membership) {
         let cost = CategoryCosts::from_sums(&sums.values)?;
         let (staff_hours, officials_hours, first_cost_on) =
             (sums.staff_hours, sums.officials_hours, sums.first_on);
-        let attributed = || {
-            outcomes
-                .of_membership(&m.id, query.to, city)
-                .map(|(o, _)| o.facts.occurred_on)
-        };
+        // One lookup of the membership's attributions, walked once per question.
+        let attributions = outcomes.of_membership(&m.id, query.to, city);
+        let attributed = || attributions.clone().map(|(o, _)| o.facts.occurred_on);
         let mut row_figures = OutcomeFigures::default();
-        for (o, share) in outcomes.of_membership(&m.id, query.to, city) {
+        for (o, share) in attributions.clone() {
             if o.facts.occurred_on >= query.from {
                 let currency = &query.currency;
                 let figures = &mut row_figures;
@@ -658,17 +663,17 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
         let (classification, reason_es, reason_en) = classify(&facts);
         let meeting = meetings.get(&*m.id).cloned().unwrap_or_default();
         rows.push(RoiRow {
-            membership_id: m.id.to_string(),
-            city_id: m.city_id.to_string(),
-            city_name: m.city_name.to_string(),
-            network_id: m.network_id.to_string(),
-            network_acronym: m.network_acronym.to_string(),
-            network_name: m.network_name.to_string(),
+            membership_id: m.id.clone(),
+            city_id: m.city_id.clone(),
+            city_name: m.city_name.clone(),
+            network_id: m.network_id.clone(),
+            network_acronym: m.network_acronym.clone(),
+            network_name: m.network_name.clone(),
             status: m.status,
             role: m.role,
             core: m.core,
             renewal_on: m.renewal_on,
-            currency: query.currency.clone(),
+            currency: currency.clone(),
             cost_total_minor: cost_total,
             cost,
             staff_hours,
@@ -694,8 +699,8 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
             reason_es,
             reason_en,
             thesis_status,
-            thesis_id: thesis.map(|t| t.id.to_string()),
-            thesis_statement: thesis.map(|t| t.statement.to_string()),
+            thesis_id: thesis.map(|t| t.id.clone()),
+            thesis_statement: thesis.map(|t| t.statement.clone()),
             thesis_horizon_on: thesis.map(|t| t.horizon_on),
             thesis_review_on: thesis.and_then(|t| t.review_on),
             last_outcome_on,
@@ -744,27 +749,25 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
 
     let by_network = roll_up(
         &rows,
-        |r| {
-            (
-                r.network_id.clone(),
-                format!("{} — {}", r.network_acronym, r.network_name),
-            )
-        },
+        |r| &r.network_id,
+        |r| format!("{} — {}", r.network_acronym, r.network_name),
         &[],
         |_| None,
     )?;
     let mut by_city = roll_up(
         &rows,
-        |r| (r.city_id.clone(), r.city_name.clone()),
+        |r| &r.city_id,
+        |r| r.city_name.to_string(),
         &general,
-        |g| Some((g.city_id.clone(), g.city_name.clone())),
+        |g| Some((&g.city_id, g.city_name.clone())),
     )?;
     by_city.sort_by(|a, b| (&a.label, &a.id).cmp(&(&b.label, &b.id)));
     let totals = roll_up(
         &rows,
-        |_| (String::new(), String::new()),
+        |_| "",
+        |_| String::new(),
         &general,
-        |_| Some((String::new(), String::new())),
+        |_| Some(("", String::new())),
     )?
     .into_iter()
     .next()
@@ -1078,38 +1081,35 @@ fn empty_roll_up(id: String, label: String) -> RoiRollUp {
 }
 
 /// Groups rows (and general costs, where `general_key` places them) into roll-ups,
-/// in the order their keys first appear.
-fn roll_up(
-    rows: &[RoiRow],
-    key: impl Fn(&RoiRow) -> (String, String),
-    general: &[GeneralCosts],
-    general_key: impl Fn(&GeneralCosts) -> Option<(String, String)>,
+/// in the order their keys first appear; a group's label is made once, from its
+/// first row.
+fn roll_up<'r>(
+    rows: &'r [RoiRow],
+    key: impl Fn(&'r RoiRow) -> &'r str,
+    label: impl Fn(&RoiRow) -> String,
+    general: &'r [GeneralCosts],
+    general_key: impl Fn(&'r GeneralCosts) -> Option<(&'r str, String)>,
 ) -> Result<Vec<RoiRollUp>> {
     let add = |a: i64, b: i64| checked(i128::from(a) + i128::from(b));
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, RoiRollUp> = HashMap::new();
-    let mut group_of = |id: String, label: String| -> String {
-        groups.entry(id.clone()).or_insert_with(|| {
-            order.push(id.clone());
-            empty_roll_up(id.clone(), label)
-        });
-        id
+    let mut slots: HashMap<&'r str, usize> = HashMap::new();
+    let mut groups: Vec<RoiRollUp> = Vec::new();
+    let mut slot_of = |id: &'r str, label: &dyn Fn() -> String| -> usize {
+        *slots.entry(id).or_insert_with(|| {
+            groups.push(empty_roll_up(id.to_string(), label()));
+            groups.len() - 1
+        })
     };
-    let mut keyed_rows = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (id, label) = key(row);
-        keyed_rows.push((group_of(id, label), row));
-    }
-    let mut keyed_general = Vec::new();
+    // Every key is placed before any sum, so the groups' order is the rows' keys, then
+    // the general costs'.
+    let row_slots: Vec<usize> = rows.iter().map(|r| slot_of(key(r), &|| label(r))).collect();
+    let mut general_slots = Vec::new();
     for g in general {
         if let Some((id, label)) = general_key(g) {
-            keyed_general.push((group_of(id, label), g));
+            general_slots.push((slot_of(id, &|| label.clone()), g));
         }
     }
-    for (id, row) in keyed_rows {
-        let Some(group) = groups.get_mut(&id) else {
-            continue;
-        };
+    for (row, slot) in rows.iter().zip(row_slots) {
+        let group = &mut groups[slot];
         group.memberships += 1;
         group.cost.add(&row.cost)?;
         group.cost_total_minor = add(group.cost_total_minor, row.cost_total_minor)?;
@@ -1138,24 +1138,18 @@ fn roll_up(
             Classification::Inactive => &mut group.inactive,
         } += 1;
     }
-    for (id, g) in keyed_general {
-        let Some(group) = groups.get_mut(&id) else {
-            continue;
-        };
+    for (slot, g) in general_slots {
+        let group = &mut groups[slot];
         group.cost.add(&g.cost)?;
         group.cost_total_minor = add(group.cost_total_minor, g.cost_total_minor)?;
         group.general_cost_minor = add(group.general_cost_minor, g.cost_total_minor)?;
         group.staff_hours += g.staff_hours;
         group.officials_hours += g.officials_hours;
     }
-    Ok(order
-        .into_iter()
-        .filter_map(|id| groups.remove(&id))
-        .map(|mut g| {
-            g.leverage = leverage(g.financing_committed_minor, g.cost_total_minor);
-            g
-        })
-        .collect())
+    for g in &mut groups {
+        g.leverage = leverage(g.financing_committed_minor, g.cost_total_minor);
+    }
+    Ok(groups)
 }
 
 /// What the dashboard shows beside the report.
@@ -1239,8 +1233,8 @@ pub fn dashboard_window(
         ),
         Some(w) => {
             let chosen = |r: &&RoiRow| {
-                w.network_id.as_ref().is_none_or(|n| *n == r.network_id)
-                    && w.city_id.as_ref().is_none_or(|c| *c == r.city_id)
+                w.network_id.as_ref().is_none_or(|n| **n == *r.network_id)
+                    && w.city_id.as_ref().is_none_or(|c| **c == *r.city_id)
             };
             let rows_total = kept.rows.iter().filter(chosen).count() as u64;
             let limit = w.limit.min(MAX_DASHBOARD_ROWS) as usize;

@@ -326,7 +326,7 @@ fn a_payment_is_the_dues_cost_counted_once_and_it_pays_only_its_own_membership()
     let row = report
         .rows
         .iter()
-        .find(|r| r.membership_id == m)
+        .find(|r| *r.membership_id == *m)
         .expect("row");
     // The invoice is what is owed, not money spent: only the payment counts.
     assert_eq!(row.cost.get(CostCategory::Dues), 1_000_00);
@@ -617,7 +617,7 @@ fn the_engine_counts_committed_financing_by_its_grant_element_and_says_when_term
     let row = report
         .rows
         .iter()
-        .find(|r| r.membership_id == m)
+        .find(|r| *r.membership_id == *m)
         .expect("row");
     let expected = (1_000_000_00.0 * 0.5 * ge).round() as i64 + 200_000_00;
     assert_eq!(row.grant_equivalent_minor, expected);

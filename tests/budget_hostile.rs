@@ -268,7 +268,7 @@ fn loans_far_above_the_discount_rate_never_make_the_report_overflow() {
     let row = report
         .rows
         .iter()
-        .find(|r| r.membership_id == m)
+        .find(|r| *r.membership_id == *m)
         .expect("row");
     assert!(row.grant_equivalent_minor < 0, "said as a cost, not a gift");
     // 600 of them: the grant equivalent (≈ −1.1 × 10^19) is clamped, the report stands.

@@ -23,7 +23,7 @@ fn row(store: &Store, q: &RoiQuery, membership_id: &str) -> RoiRow {
         .expect("report")
         .rows
         .into_iter()
-        .find(|r| r.membership_id == membership_id)
+        .find(|r| &*r.membership_id == membership_id)
         .expect("row")
 }
 
@@ -104,7 +104,7 @@ fn an_amount_before_the_first_rate_is_a_warning_not_a_silent_zero() {
     let r = report
         .rows
         .iter()
-        .find(|r| r.membership_id == m)
+        .find(|r| *r.membership_id == *m)
         .expect("row");
     assert_eq!(
         r.cost.travel, 20_00,
@@ -149,7 +149,7 @@ fn hours_are_valued_by_the_role_rate_valid_on_the_date() {
     let r = report
         .rows
         .iter()
-        .find(|r| r.membership_id == m)
+        .find(|r| *r.membership_id == *m)
         .expect("row");
     assert_eq!(r.cost.staff_time, 10 * 400_00 + 1_250_00);
     assert_eq!(
@@ -491,7 +491,7 @@ fn rows_roll_up_per_network_and_per_city_and_general_costs_stay_with_the_city() 
     one_city.city_id = Some(other.clone());
     let scoped = roi::compute(&store, &one_city).expect("report");
     assert_eq!(scoped.rows.len(), 1);
-    assert_eq!(scoped.rows[0].city_id, other);
+    assert_eq!(&*scoped.rows[0].city_id, other.as_str());
 }
 
 #[test]
@@ -519,7 +519,7 @@ fn the_demo_city_shows_every_classification() {
         .iter()
         .find(|r| r.classification == Classification::Passive)
         .expect("passive");
-    assert_eq!(passive.network_acronym, "Metropolis");
+    assert_eq!(&*passive.network_acronym, "Metropolis");
     assert!(
         report.warnings.is_empty(),
         "the demo has every rate it needs: {:?}",
@@ -569,7 +569,12 @@ fn the_screens_current_thesis_is_the_one_the_classification_reads() {
                 ThesisStatus::Open | ThesisStatus::DueForReview
             )
         })
-        .filter_map(|r| Some((r.membership_id.clone(), r.thesis_id.clone()?)))
+        .filter_map(|r| {
+            Some((
+                r.membership_id.to_string(),
+                r.thesis_id.as_deref()?.to_string(),
+            ))
+        })
         .collect();
     expected.sort();
     let got: Vec<(String, String)> = current
@@ -602,7 +607,7 @@ fn a_dashboards_window_carries_one_networks_or_one_citys_rows_a_page_at_a_time_a
     assert!(of_network.len() > 1, "a network of several cities");
 
     let mut window = RowsWindow {
-        network_id: Some(network.clone()),
+        network_id: Some(network.to_string()),
         limit: 2,
         ..RowsWindow::default()
     };
@@ -643,7 +648,7 @@ fn a_dashboards_window_carries_one_networks_or_one_citys_rows_a_page_at_a_time_a
         }),
     )
     .expect("city");
-    assert!(page.report.rows.iter().all(|r| r.city_id == city));
+    assert!(page.report.rows.iter().all(|r| *r.city_id == *city));
     assert_eq!(
         page.rows_total as i64, whole.report.by_city[1].memberships,
         "the city's roll-up counts its rows"
@@ -702,4 +707,76 @@ fn the_dashboard_kept_for_paging_follows_every_write() {
             .cost_total_minor,
         before
     );
+}
+
+#[test]
+fn live_costs_of_a_membership_in_the_trash_count_as_the_citys_general_work_and_are_said() {
+    // A merge can bring costs whose membership is in the trash: another process's
+    // write stands for it here.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trash.cabildo");
+    let mut store = Store::open(&path).expect("store");
+    let city = store.insert(common::city("Villa")).expect("city").meta.id;
+    let c40 = network_id(&store, "C40");
+    let kept = store.insert(membership(&city, &c40)).expect("kept").meta.id;
+    let iclei = network_id(&store, "ICLEI");
+    let gone = store
+        .insert(membership(&city, &iclei))
+        .expect("gone")
+        .meta
+        .id;
+    for (m, category, minor) in [
+        (Some(&kept), CostCategory::Dues, 100_00),
+        (Some(&gone), CostCategory::Dues, 40_00),
+        (Some(&gone), CostCategory::Travel, 2_00),
+        (None, CostCategory::Other, 7_00),
+    ] {
+        store
+            .insert(money_cost(
+                &city,
+                m.map(String::as_str),
+                "2025-02-01",
+                category,
+                minor,
+                "MXN",
+            ))
+            .expect("cost");
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let trashed = conn
+        .execute("UPDATE membership SET deleted = 1 WHERE id = ?1", [&gone])
+        .unwrap();
+    assert_eq!(trashed, 1);
+    drop(conn);
+
+    let q = query("2025-01-01", "2025-12-31");
+    let report = roi::compute(&store, &q).expect("report");
+    assert_eq!(
+        report
+            .rows
+            .iter()
+            .map(|r| &*r.membership_id)
+            .collect::<Vec<_>>(),
+        [kept.as_str()]
+    );
+    let villa = report.by_city.iter().find(|c| c.id == city).expect("city");
+    assert_eq!(
+        (villa.cost_total_minor, villa.general_cost_minor),
+        (149_00, 49_00)
+    );
+    assert_eq!(villa.cost.dues, 140_00);
+    assert_eq!(report.totals.cost_total_minor, 149_00);
+    let said: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|w| w.code == "costs_of_deleted_membership")
+        .map(|w| w.subject.as_str())
+        .collect();
+    assert_eq!(said, [gone.as_str()], "said once, not once per category");
+
+    // The app's path (the kept indexes) answers the same.
+    store.keep_report_indexes(true);
+    let mut kept_report = roi::compute(&store, &q).expect("kept report");
+    kept_report.data_stamp = report.data_stamp;
+    assert_eq!(kept_report, report);
 }

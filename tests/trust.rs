@@ -833,7 +833,7 @@ fn two_offices_with_different_bases_merge_into_figures_a_plain_computation_confi
     assert!(report.rows.len() >= 60, "both offices' memberships");
     let mut compared = 0;
     for row in &report.rows {
-        let want = plain.get(&row.membership_id).copied().unwrap_or(0);
+        let want = plain.get(&*row.membership_id).copied().unwrap_or(0);
         assert_eq!(
             row.cost_total_minor, want,
             "{} {}",

@@ -83,7 +83,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         .report
         .rows
         .iter()
-        .map(|r| (r.membership_id.as_str(), r.network_id.as_str()))
+        .map(|r| (&*r.membership_id, &*r.network_id))
         .collect();
     let tallies =
         ctx.store

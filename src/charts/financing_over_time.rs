@@ -95,12 +95,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let lang = ctx.lang;
     let query = ctx.query();
     let totals = &ctx.report.totals;
-    let memberships: HashSet<&str> = ctx
-        .report
-        .rows
-        .iter()
-        .map(|r| r.membership_id.as_str())
-        .collect();
+    let memberships: HashSet<&str> = ctx.report.rows.iter().map(|r| &*r.membership_id).collect();
     let instruments = ctx
         .store
         .chart_financing_instruments(query.from, query.to)?;

@@ -316,7 +316,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         for class in DRAW_ORDER.iter().rev() {
             for row in rows.iter().filter(|row| row.classification == *class) {
                 let (cx, cy) = place(row);
-                let mut text = row.network_acronym.clone();
+                let mut text = row.network_acronym.to_string();
                 if ctx.multi_city {
                     text = format!(
                         "{text} · {}",
@@ -400,7 +400,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         let name = if ctx.multi_city {
             format!("{} · {}", best.network_acronym, best.city_name)
         } else {
-            best.network_acronym.clone()
+            best.network_acronym.to_string()
         };
         figures.push(ctx.figure(
             ctx.pick("Mayor apalancamiento", "Highest leverage"),

@@ -437,8 +437,8 @@ impl<'a> ChartContext<'a> {
         self.report
             .rows
             .iter()
-            .find(|r| r.network_id == network_id)
-            .map(|r| (r.network_acronym.clone(), r.network_name.clone()))
+            .find(|r| &*r.network_id == network_id)
+            .map(|r| (r.network_acronym.to_string(), r.network_name.to_string()))
             .unwrap_or_default()
     }
 

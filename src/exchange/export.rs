@@ -471,8 +471,8 @@ fn write_roi_sheet(
         put(
             row,
             vec![
-                Cell::Text(r.city_name.clone()),
-                Cell::Text(r.network_acronym.clone()),
+                Cell::Text(r.city_name.to_string()),
+                Cell::Text(r.network_acronym.to_string()),
                 Cell::Text(r.classification.label(lang).into()),
                 major(r.cost_total_minor, &currency),
                 major(r.financing_committed_minor, &currency),
@@ -779,9 +779,9 @@ fn write_contributions_sheet(
     for r in &report.rows {
         for figure in [Figure::CostTotal, Figure::FinancingCommitted] {
             targets.push((
-                r.city_name.clone(),
-                r.network_acronym.clone(),
-                Some(r.membership_id.clone()),
+                r.city_name.to_string(),
+                r.network_acronym.to_string(),
+                Some(r.membership_id.to_string()),
                 query.clone(),
                 figure,
             ));

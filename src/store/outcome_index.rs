@@ -144,7 +144,7 @@ impl OutcomeIndex {
         membership_id: &str,
         to: NaiveDate,
         city_id: Option<&'a str>,
-    ) -> impl Iterator<Item = (&'a IndexedOutcome, f64)> + 'a {
+    ) -> impl Iterator<Item = (&'a IndexedOutcome, f64)> + Clone + 'a {
         let (start, end) = self
             .of_membership
             .get(membership_id)

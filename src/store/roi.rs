@@ -38,16 +38,18 @@ pub struct MembershipInfo {
 }
 
 /// Costs of one membership (or of a city's general work when `membership_id` is None)
-/// and category in the period, already in the reporting currency.
+/// in the period, per category (`CostCategory::ALL`'s order), already in the reporting
+/// currency.
 #[derive(Debug, Clone)]
 pub struct CostAggregate {
-    pub membership_id: Option<String>,
-    pub city_id: String,
-    pub category: CostCategory,
-    /// Sum of the entries' contributions, each rounded to the minor unit.
-    pub value_minor: i128,
-    pub hours: f64,
-    pub first_on: Option<NaiveDate>,
+    pub membership_id: Option<Arc<str>>,
+    pub city_id: Arc<str>,
+    /// Per category, the sum of the entries' contributions, each rounded to the minor
+    /// unit.
+    pub values: [i128; 6],
+    pub hours: [f64; 6],
+    /// Per category, the first entry's date (None: the category has no entry).
+    pub first_on: [Option<NaiveDate>; 6],
 }
 
 /// What one cost entry contributes to a figure in the reporting currency.
@@ -279,8 +281,8 @@ const COSTS_SQL: &str =
 
 /// Running sums of one membership (or one city's general costs), per category index.
 struct CostGroup {
-    membership_id: Option<String>,
-    city_id: String,
+    membership_id: Option<Arc<str>>,
+    city_id: Arc<str>,
     values: [i128; 6],
     hours: [f64; 6],
     first_on: [u32; 6],
@@ -332,8 +334,8 @@ impl<'a> CostSums<'a> {
             Some(slot) => *slot,
             None => {
                 self.groups.push(CostGroup {
-                    membership_id: cost.membership_id.map(str::to_string),
-                    city_id: cost.city_id.to_string(),
+                    membership_id: cost.membership_id.map(Arc::from),
+                    city_id: Arc::from(cost.city_id),
                     values: [0; 6],
                     hours: [0.0; 6],
                     first_on: [u32::MAX; 6],
@@ -386,22 +388,21 @@ impl<'a> CostSums<'a> {
     }
 
     fn finish(self) -> (Vec<CostAggregate>, MissingRates) {
-        let mut aggregates = Vec::new();
-        for group in self.groups {
-            for (c, category) in CostCategory::ALL.iter().enumerate() {
-                if group.first_on[c] == u32::MAX {
-                    continue;
-                }
-                aggregates.push(CostAggregate {
-                    membership_id: group.membership_id.clone(),
-                    city_id: group.city_id.clone(),
-                    category: *category,
-                    value_minor: group.values[c],
-                    hours: group.hours[c],
-                    first_on: date_of_key(group.first_on[c]),
-                });
-            }
-        }
+        let aggregates = self
+            .groups
+            .into_iter()
+            .map(|group| CostAggregate {
+                membership_id: group.membership_id,
+                city_id: group.city_id,
+                values: group.values,
+                hours: group.hours,
+                // Keys were read from valid dates: only a category with no entry is None.
+                first_on: group.first_on.map(|key| match key {
+                    u32::MAX => None,
+                    key => date_of_key(key),
+                }),
+            })
+            .collect();
         (aggregates, self.missing)
     }
 }

@@ -12,6 +12,8 @@
 //! - `floor FILE`: the plainest SQLite aggregate of the same rows (benches/floor.sql).
 //! - `list FILE`: the Costs screen's first page, a re-sort and a filter, through the core.
 //! - `search FILE`: the global search (its index built first when missing).
+//! - `charts FILE`: the dashboard's charts of the default report, all cities, as the
+//!   app draws them (the report's indexes kept), each chart timed on its own.
 //! - `merge LOCAL INCOMING WORKDIR`: LOCAL copied into WORKDIR, INCOMING merged into
 //!   it (copy of the received file, checks, plan, backup, transaction), then merged
 //!   again.
@@ -19,7 +21,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cabildo::charts::{ChartContext, ChartKind, DEFAULT_HEIGHT, DEFAULT_WIDTH};
 use cabildo::exchange::merge::{self, MergeOptions};
+use cabildo::format::Lang;
 use cabildo::kinds::RecordKind;
 use cabildo::roi::{self, RoiQuery};
 use cabildo::store::page::{ListFilter, ListQuery, ListSort};
@@ -229,6 +233,28 @@ fn search(path: &Path) {
     }
 }
 
+fn charts(path: &Path) {
+    let store = Store::open_existing(path).expect("open");
+    store.keep_report_indexes(true);
+    let today = chrono::Utc::now().date_naive();
+    let currency = store.office().reporting_currency.clone();
+    let query = RoiQuery::last_twelve_months(today, &currency);
+    let started = Instant::now();
+    let ctx = ChartContext::new(&store, &query, Lang::En).expect("report");
+    figure("charts.report", started, "open and the default report");
+    for kind in ChartKind::ALL {
+        let started = Instant::now();
+        let chart = ctx
+            .draw(kind, DEFAULT_WIDTH, DEFAULT_HEIGHT)
+            .expect("chart");
+        figure(
+            &format!("charts.{}", kind.code()),
+            started,
+            &format!("{}, {} KB of SVG", chart.title, chart.svg.len() / 1024),
+        );
+    }
+}
+
 fn merge_phase(local: &Path, incoming: &Path, work: &Path) {
     let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(work).expect("work folder");
@@ -283,7 +309,7 @@ fn main() {
     let path = |i: usize| -> PathBuf {
         PathBuf::from(args.get(i).unwrap_or_else(|| {
             eprintln!(
-                "usage: bench_scale report|floor|list|search FILE | merge LOCAL INCOMING WORKDIR"
+                "usage: bench_scale report|floor|list|search|charts FILE | merge LOCAL INCOMING WORKDIR"
             );
             std::process::exit(2)
         }))
@@ -294,6 +320,7 @@ fn main() {
         "floor" => floor(&path(1)),
         "list" => list(&path(1)),
         "search" => search(&path(1)),
+        "charts" => charts(&path(1)),
         "merge" => merge_phase(&path(1), &path(2), &path(3)),
         _ => {
             eprintln!("unknown phase {phase:?}");

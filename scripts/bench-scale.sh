@@ -58,6 +58,7 @@ phase report "$local_file"
 phase floor "$local_file"
 phase list "$local_file"
 phase search "$local_file"
+phase charts "$local_file"
 phase merge "$local_file" "$incoming_file" "$data/merge-work-$cities"
 
 section "figures ($cities cities, $profile profile)"

@@ -15,7 +15,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::format::{self, Lang};
 use crate::model::{CostCategory, FinancingStatus, MembershipRole, MembershipStatus, OutcomeKind};
-use crate::store::outcome_index::{self, OutcomeIndex};
+use crate::store::outcome_index;
 use crate::store::roi::{CostAggregate, MeetingCounts, OutcomeFacts, ThesisInfo};
 use crate::store::Store;
 
@@ -466,17 +466,7 @@ fn compute_in(store: &Store, query: &RoiQuery) -> Result<RoiReport> {
     let memberships = store.roi_memberships(city)?;
     let (costs, missing) =
         store.roi_costs(query.from, query.to, &query.currency, city, &rates, &roles)?;
-    // The kept outcome index (the app's), else one read for this period and city.
-    let kept_outcomes = store.outcome_index()?;
-    let read_outcomes;
-    let outcomes: &OutcomeIndex = match &kept_outcomes {
-        Some(kept) => kept,
-        None => {
-            read_outcomes =
-                OutcomeIndex::read(store.conn(), store.write_state()?, Some(query.to), city)?;
-            &read_outcomes
-        }
-    };
+    let outcomes = store.report_outcomes(query.to, city)?;
     let meetings: HashMap<String, MeetingCounts> = store
         .roi_meetings(query.from, query.to, city)?
         .into_iter()

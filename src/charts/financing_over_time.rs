@@ -95,40 +95,46 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let lang = ctx.lang;
     let query = ctx.query();
     let totals = &ctx.report.totals;
-    let memberships: HashSet<&str> = ctx.report.rows.iter().map(|r| &*r.membership_id).collect();
-    let instruments = ctx
-        .store
-        .chart_financing_instruments(query.from, query.to)?;
     let rates = ctx.store.rate_table()?;
-    let mut credits: Vec<Credit> = Vec::new();
-    let mut outcome_ids: HashSet<String> = HashSet::new();
-    for o in ctx.store.roi_outcomes(query.to, query.city_id.as_deref())? {
-        if o.kind != OutcomeKind::Financing
-            || o.occurred_on < query.from
-            || !memberships.contains(o.membership_id.as_str())
-        {
+    let city = query.city_id.as_deref();
+    // The attributions the report read, walked by its memberships.
+    let outcomes = ctx.store.report_outcomes(query.to, city)?;
+    let mut memberships: HashSet<&str> = HashSet::new();
+    let mut credits: Vec<(Credit, i64)> = Vec::new();
+    let mut outcome_rowids: HashSet<i64> = HashSet::new();
+    for row in &ctx.report.rows {
+        if !memberships.insert(&row.membership_id) {
             continue;
         }
-        if let FinancingCredit::Amounts {
-            committed,
-            disbursed,
-        } = financing_credit(&o, o.share, &query.currency, &rates)
-        {
-            if committed > 0.0 || disbursed > 0.0 {
-                outcome_ids.insert(o.outcome_id.clone());
-                credits.push(Credit {
-                    on: o.occurred_on,
-                    instrument: instruments.get(&o.outcome_id).copied().flatten(),
-                    committed,
-                    disbursed,
-                });
+        for (o, share) in outcomes.of_membership(&row.membership_id, query.to, city) {
+            let facts = &o.facts;
+            if facts.kind != OutcomeKind::Financing || facts.occurred_on < query.from {
+                continue;
+            }
+            if let FinancingCredit::Amounts {
+                committed,
+                disbursed,
+            } = financing_credit(facts, share, &query.currency, &rates)
+            {
+                if committed > 0.0 || disbursed > 0.0 {
+                    outcome_rowids.insert(o.rowid);
+                    let credit = Credit {
+                        on: facts.occurred_on,
+                        instrument: facts.financing().instrument,
+                        committed,
+                        disbursed,
+                    };
+                    credits.push((credit, o.rowid));
+                }
             }
         }
     }
+    // By date, then outcome: the order the engine reads them in.
+    credits.sort_by_key(|(c, rowid)| (c.on, *rowid));
+    let credits: Vec<Credit> = credits.into_iter().map(|(c, _)| c).collect();
     if credits.is_empty() {
         return ctx.no_data(canvas, kind, &ctx.amount_unit(0.0));
     }
-    credits.sort_by_key(|c| c.on);
     let order: Vec<Option<Instrument>> = instrument_order()
         .into_iter()
         .filter(|i| {
@@ -307,7 +313,7 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         ),
         ctx.figure(
             ctx.pick("Resultados de financiamiento", "Financing outcomes"),
-            format::number(outcome_ids.len() as f64, 0),
+            format::number(outcome_rowids.len() as f64, 0),
         ),
     ];
     for (k, i) in order.iter().enumerate() {

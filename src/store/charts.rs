@@ -1,13 +1,11 @@
 //! The queries behind the council charts that the ROI report does not already carry:
-//! meetings by ask and result, and the instrument of each financing outcome.
-
-use std::collections::HashMap;
+//! meetings by ask and result.
 
 use chrono::NaiveDate;
 use rusqlite::params;
 
 use crate::error::Result;
-use crate::model::{Ask, Instrument, MeetingResult, OutcomeKind};
+use crate::model::{Ask, MeetingResult};
 use crate::store::roi::enum_col;
 use crate::store::Store;
 
@@ -43,28 +41,6 @@ impl Store {
                 meetings: r.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The instrument of every live financing outcome that occurred in the period (None
-    /// when it was not recorded), by outcome id.
-    pub fn chart_financing_instruments(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<HashMap<String, Option<Instrument>>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, instrument FROM outcome
-             WHERE deleted = 0 AND kind = ?1 AND occurred_on >= ?2 AND occurred_on <= ?3",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                OutcomeKind::Financing.code(),
-                from.to_string(),
-                to.to_string()
-            ],
-            |r| Ok((r.get::<_, String>(0)?, enum_col::<Instrument>(r, 1)?)),
-        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -203,6 +203,23 @@ fn kept_index<'a, T>(
     )
 }
 
+/// The outcome index a report reads: the store's kept one, or one read for it.
+pub(crate) enum ReportOutcomes<'a> {
+    Kept(std::cell::Ref<'a, outcome_index::OutcomeIndex>),
+    Read(outcome_index::OutcomeIndex),
+}
+
+impl std::ops::Deref for ReportOutcomes<'_> {
+    type Target = outcome_index::OutcomeIndex;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            ReportOutcomes::Kept(kept) => kept,
+            ReportOutcomes::Read(read) => read,
+        }
+    }
+}
+
 /// Options for creating a new database file.
 #[derive(Debug, Clone)]
 pub struct NewOffice {
@@ -522,6 +539,24 @@ impl Store {
                 )?))
             },
         )
+    }
+
+    /// The attributions a report of the period ending `to` (of `city_id` when given)
+    /// reads: the kept outcome index, else one read for that period and city.
+    pub(crate) fn report_outcomes(
+        &self,
+        to: chrono::NaiveDate,
+        city_id: Option<&str>,
+    ) -> Result<ReportOutcomes<'_>> {
+        Ok(match self.outcome_index()? {
+            Some(kept) => ReportOutcomes::Kept(kept),
+            None => ReportOutcomes::Read(outcome_index::OutcomeIndex::read(
+                &self.conn,
+                self.write_state()?,
+                Some(to),
+                city_id,
+            )?),
+        })
     }
 
     /// The cost index, built when it is kept and missing or out of step with the file

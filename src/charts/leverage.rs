@@ -4,6 +4,8 @@
 //! (financing equal to cost). Memberships with no financing sit in a strip under the
 //! plot, where passive ones, drawn last and larger, stand out.
 
+use std::collections::HashSet;
+
 use plotters::style::RGBColor;
 
 use super::canvas::{fit, okabe_ito as oi, size, Anchor, Canvas, LegendItem, Marker, Rect};
@@ -26,6 +28,9 @@ fn style(c: Classification) -> (Marker, RGBColor) {
 }
 
 /// Drawing order: passive last, so it is never hidden under another marker.
+/// Above this many points, markers hidden under one of their class are not written.
+const THIN_ABOVE: usize = 1_000;
+
 const DRAW_ORDER: [Classification; 5] = [
     Classification::Inactive,
     Classification::Strategic,
@@ -73,6 +78,35 @@ impl LogScale {
             e += 1.0;
         }
         out
+    }
+}
+
+/// The markers of one class already written. Thousands of them pile up: one whose
+/// centre falls in the same quarter-radius cell as one already drawn adds no visible
+/// ink, only bytes (a coordinator's 276,000 memberships would make a 50 MB SVG).
+struct Inked {
+    cell: f64,
+    thin: bool,
+    cells: HashSet<(i64, i64)>,
+}
+
+impl Inked {
+    fn new(points: usize, radius: f64) -> Inked {
+        Inked {
+            cell: (radius / 4.0).max(f64::MIN_POSITIVE),
+            thin: points > THIN_ABOVE,
+            cells: HashSet::new(),
+        }
+    }
+
+    /// Whether a marker at (x, y) shows something the ones drawn before do not.
+    fn adds(&mut self, x: f64, y: f64) -> bool {
+        // Saturating casts: a non-finite position lands in an edge cell, never panics.
+        let cell = (
+            (x / self.cell).floor() as i64,
+            (y / self.cell).floor() as i64,
+        );
+        !self.thin || self.cells.insert(cell)
     }
 }
 
@@ -295,8 +329,12 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         } else {
             r
         };
+        let mut inked = Inked::new(rows.len(), radius);
         for row in rows.iter().filter(|row| row.classification == class) {
             let (cx, cy) = place(row);
+            if !inked.adds(cx, cy) {
+                continue;
+            }
             canvas.marker(marker, (cx, cy), radius, color)?;
             taken.push(Rect {
                 x0: cx - radius,
@@ -412,4 +450,24 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         empty: false,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_markers_on_one_spot_are_written_once_and_few_always() {
+        let mut many = Inked::new(THIN_ABOVE + 1, 8.0);
+        assert!(many.adds(100.0, 100.0));
+        assert!(!many.adds(100.5, 101.0), "same 2 px cell");
+        assert!(many.adds(103.0, 100.0), "the next cell shows");
+        assert!(many.adds(f64::NAN, f64::INFINITY));
+        let mut few = Inked::new(THIN_ABOVE, 8.0);
+        assert!(few.adds(100.0, 100.0));
+        assert!(
+            few.adds(100.0, 100.0),
+            "below the threshold every marker is drawn"
+        );
+    }
 }

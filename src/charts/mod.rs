@@ -22,13 +22,16 @@ mod portfolio_funnel;
 mod project_timelines;
 mod rows;
 
+use std::cell::OnceCell;
+
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::format::{self, Lang};
-use crate::model::City;
+use crate::kinds::RecordKind;
+use crate::model::{City, Project};
 use crate::roi::{self, RoiQuery, RoiReport};
 use crate::store::Store;
 
@@ -217,6 +220,8 @@ pub struct ChartContext<'a> {
     /// The city's name, or "all cities (N)".
     pub(crate) scope: String,
     pub(crate) multi_city: bool,
+    /// The selection's projects, read once for the charts that draw them.
+    projects: OnceCell<Vec<Project>>,
 }
 
 impl<'a> ChartContext<'a> {
@@ -226,14 +231,20 @@ impl<'a> ChartContext<'a> {
         let (scope, multi_city) = match &query.city_id {
             Some(id) => (store.get::<City>(id)?.name, false),
             None => {
-                let cities: Vec<City> = store.list(None)?;
-                match cities.as_slice() {
-                    [only] => (only.name.clone(), false),
-                    _ => (
+                // Counted, not read: a coordinator's file holds thousands.
+                let count = store.count_live(RecordKind::City)?;
+                let only = if count == 1 {
+                    store.list::<City>(None)?.pop()
+                } else {
+                    None
+                };
+                match only {
+                    Some(only) => (only.name, false),
+                    None => (
                         format!(
                             "{} ({})",
                             lang.pick("Todas las ciudades", "All cities"),
-                            format::number(cities.len() as f64, 0)
+                            format::number(count as f64, 0)
                         ),
                         true,
                     ),
@@ -246,7 +257,17 @@ impl<'a> ChartContext<'a> {
             lang,
             scope,
             multi_city,
+            projects: OnceCell::new(),
         })
+    }
+
+    /// The live projects of the selection's city (all cities without one).
+    pub(crate) fn projects(&self) -> Result<&[Project]> {
+        if let Some(projects) = self.projects.get() {
+            return Ok(projects);
+        }
+        let read = self.store.list(self.query().city_id.as_deref())?;
+        Ok(self.projects.get_or_init(|| read))
     }
 
     /// Draws one chart of the selection at `width` × `height` pixels.

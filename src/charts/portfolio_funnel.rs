@@ -12,7 +12,7 @@ use super::rows::{RowLabel, Rows};
 use super::{ChartContext, ChartKind, Drawn};
 use crate::error::Result;
 use crate::format;
-use crate::model::{Project, Stage};
+use crate::model::Stage;
 use crate::portfolio;
 use crate::roi::RoiWarning;
 
@@ -45,13 +45,13 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let kind = ChartKind::PortfolioFunnel;
     let lang = ctx.lang;
     let query = ctx.query();
-    let projects: Vec<Project> = ctx.store.list(query.city_id.as_deref())?;
+    let projects = ctx.projects()?;
     let rates = ctx.store.rate_table()?;
     let mut stages = vec![StageTotal::default(); FUNNEL.len()];
     let mut dropped = 0i64;
     let mut warnings = ctx.report_warnings();
     let mut missing: Vec<RoiWarning> = Vec::new();
-    for p in &projects {
+    for p in projects {
         // The portfolio as it stood at the period's end.
         if !portfolio::in_portfolio(p, Some(query.to)) {
             continue;

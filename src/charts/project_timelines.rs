@@ -33,8 +33,8 @@ pub(crate) fn sector_color(s: Sector) -> RGBColor {
     }
 }
 
-struct Timeline {
-    project: Project,
+struct Timeline<'p> {
+    project: &'p Project,
     start: NaiveDate,
     baseline_end: NaiveDate,
     actual_end: NaiveDate,
@@ -42,7 +42,7 @@ struct Timeline {
     actual: i32,
 }
 
-impl Timeline {
+impl Timeline<'_> {
     fn months_saved(&self) -> i32 {
         self.baseline - self.actual
     }
@@ -73,10 +73,9 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
     let kind = ChartKind::ProjectTimelines;
     let lang = ctx.lang;
     let query = ctx.query();
-    let projects: Vec<Project> = ctx.store.list(query.city_id.as_deref())?;
     let mut undated = 0usize;
     let mut timelines: Vec<Timeline> = Vec::new();
-    for p in projects {
+    for p in ctx.projects()? {
         if p.stage == Stage::Dropped {
             continue;
         }

@@ -659,3 +659,40 @@ fn the_cli_renders_a_png_with_no_system_fonts() {
         .count();
     assert!(dark > 2_000, "the title drew only {dark} dark pixels");
 }
+
+/// The app draws from the report indexes it keeps; the command line reads the tables.
+/// Every chart must be the same picture either way, in both languages, over periods
+/// that cut through the data, for all cities and for one.
+#[test]
+fn charts_from_the_kept_indexes_equal_charts_from_the_tables() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("gen.cabildo");
+    drop(cabildo::generate::generate(&path, 6, 5, "MXN", |_| {}).expect("generate"));
+    let kept = Store::open(&path).expect("open");
+    kept.keep_report_indexes(true);
+    let plain = Store::open_read_only(&path).expect("reference store");
+    let cities: Vec<cabildo::model::City> = plain.list(None).expect("cities");
+    let today = chrono::Utc::now().date_naive();
+    let mut queries = vec![RoiQuery::last_twelve_months(today, "MXN")];
+    let mut longer = RoiQuery::last_twelve_months(today, "USD");
+    longer.from = NaiveDate::from_ymd_opt(2021, 3, 15).expect("date");
+    queries.push(longer.clone());
+    longer.city_id = Some(cities[cities.len() / 2].meta.id.clone());
+    queries.push(longer);
+    let mut drawn_with_data = 0;
+    for query in &queries {
+        for lang in LANGS {
+            let a = charts::ChartContext::new(&kept, query, lang).expect("kept context");
+            let b = charts::ChartContext::new(&plain, query, lang).expect("plain context");
+            for kind in ChartKind::ALL {
+                let x = a.draw(kind, 1280, 720).expect("kept chart");
+                let y = b.draw(kind, 1280, 720).expect("plain chart");
+                assert_eq!(x.figures, y.figures, "{kind:?} {lang:?} {query:?}");
+                assert!(x.svg == y.svg, "{kind:?} {lang:?} {query:?}: SVGs differ");
+                drawn_with_data += usize::from(!x.empty);
+            }
+        }
+    }
+    // Not a comparison of empty charts.
+    assert!(drawn_with_data >= 40, "{drawn_with_data} charts with data");
+}

@@ -85,9 +85,9 @@ pub(super) fn draw(ctx: &ChartContext, canvas: &Canvas) -> Result<Drawn> {
         .iter()
         .map(|r| (&*r.membership_id, &*r.network_id))
         .collect();
-    let tallies =
-        ctx.store
-            .chart_meeting_tallies(query.from, query.to, query.city_id.as_deref())?;
+    let tallies = ctx
+        .store
+        .meeting_tallies(query.from, query.to, query.city_id.as_deref())?;
     let mut by_network: HashMap<&str, NetworkMeetings> = HashMap::new();
     for t in &tallies {
         // Meetings of memberships the report does not hold (deleted ones) do not count.

@@ -1,5 +1,5 @@
 //! The report's other inputs, kept by the app beside its cost and outcome indexes
-//! (issue 13): the memberships with the names the report shows, every meeting's date
+//! (issue 13): the memberships with the names the report shows, every meeting's date, ask and result
 //! and ask, and the theses. A later report on 13,800 cities read them from SQLite in
 //! about 2.3 s; from memory it filters them in milliseconds.
 //!
@@ -96,8 +96,30 @@ pub(crate) fn memberships_of(
 struct MeetingFact {
     /// `money::date_key` of its start.
     on: u32,
-    with_ask: bool,
-    achieved: bool,
+    /// What was asked (none when the column is empty or unreadable) and what came of it
+    /// (pending likewise).
+    ask: Ask,
+    result: MeetingResult,
+}
+
+impl MeetingFact {
+    fn with_ask(&self) -> bool {
+        self.ask != Ask::None
+    }
+
+    /// An ask achieved, or partly.
+    fn achieved(&self) -> bool {
+        self.with_ask() && matches!(self.result, MeetingResult::Achieved | MeetingResult::Partly)
+    }
+}
+
+/// Meetings of one membership in a period with one ask and one result.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MeetingTally {
+    pub membership_id: String,
+    pub ask: Ask,
+    pub result: MeetingResult,
+    pub meetings: i64,
 }
 
 /// Live meetings grouped by membership (in id order), each group by date.
@@ -115,8 +137,7 @@ impl MeetingIndex {
         city_id: Option<&str>,
     ) -> Result<MeetingIndex> {
         let mut stmt = conn.prepare(
-            "SELECT e.membership_id, m.city_id, e.start_on, COALESCE(e.ask <> ?4, 0),
-                    COALESCE(e.ask <> ?4 AND e.result IN (?5, ?6), 0)
+            "SELECT e.membership_id, m.city_id, e.start_on, e.ask, e.result
              FROM meeting e JOIN membership m ON m.id = e.membership_id
              WHERE e.deleted = 0 AND (?1 IS NULL OR e.start_on >= ?1) AND (?2 IS NULL OR e.start_on <= ?2)
                    AND (?3 IS NULL OR m.city_id = ?3)
@@ -127,9 +148,6 @@ impl MeetingIndex {
             from.map(|d| d.to_string()),
             to.map(|d| d.to_string()),
             city_id,
-            Ask::None.code(),
-            MeetingResult::Achieved.code(),
-            MeetingResult::Partly.code(),
         ])?;
         let mut interner = Interner::default();
         let mut groups: Vec<(Arc<str>, Arc<str>, Vec<MeetingFact>)> = Vec::new();
@@ -148,8 +166,8 @@ impl MeetingIndex {
             if let Some((_, _, facts)) = groups.last_mut() {
                 facts.push(MeetingFact {
                     on,
-                    with_ask: r.get(3)?,
-                    achieved: r.get(4)?,
+                    ask: enum_col(r, 3)?.unwrap_or(Ask::None),
+                    result: enum_col(r, 4)?.unwrap_or(MeetingResult::Pending),
                 });
             }
         }
@@ -167,32 +185,72 @@ impl MeetingIndex {
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Vec<(String, MeetingCounts)> {
-        let (Some(from), Some(to)) = (
-            date_key(from.to_string().as_bytes()),
-            date_key(to.to_string().as_bytes()),
-        ) else {
-            return Vec::new();
-        };
+        self.held(from, to, city_id)
+            .map(|(membership, held)| {
+                (
+                    membership.to_string(),
+                    MeetingCounts {
+                        held: held.len() as i64,
+                        with_ask: held.iter().filter(|f| f.with_ask()).count() as i64,
+                        asks_achieved: held.iter().filter(|f| f.achieved()).count() as i64,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// The same meetings as `counts`, counted per membership (in id order), ask and
+    /// result.
+    pub(crate) fn tallies(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        city_id: Option<&str>,
+    ) -> Vec<MeetingTally> {
         let mut out = Vec::new();
-        for (membership, city, facts) in &self.groups {
-            if city_id.is_some_and(|c| **city != *c) {
-                continue;
+        for (membership, held) in self.held(from, to, city_id) {
+            // A few asks and results: a short list beats a map.
+            let mut by: Vec<(Ask, MeetingResult, i64)> = Vec::new();
+            for f in held {
+                match by
+                    .iter_mut()
+                    .find(|(a, r, _)| (*a, *r) == (f.ask, f.result))
+                {
+                    Some((_, _, n)) => *n += 1,
+                    None => by.push((f.ask, f.result, 1)),
+                }
             }
-            let start = facts.partition_point(|f| f.on < from);
-            let end = facts.partition_point(|f| f.on <= to);
-            let Some(held) = facts.get(start..end).filter(|s| !s.is_empty()) else {
-                continue;
-            };
-            out.push((
-                membership.to_string(),
-                MeetingCounts {
-                    held: held.len() as i64,
-                    with_ask: held.iter().filter(|f| f.with_ask).count() as i64,
-                    asks_achieved: held.iter().filter(|f| f.achieved).count() as i64,
-                },
-            ));
+            out.extend(by.into_iter().map(|(ask, result, meetings)| MeetingTally {
+                membership_id: membership.to_string(),
+                ask,
+                result,
+                meetings,
+            }));
         }
         out
+    }
+
+    /// Per membership of `city_id` (every city when None), its meetings from `from` to
+    /// `to`, when it has any.
+    fn held<'s>(
+        &'s self,
+        from: NaiveDate,
+        to: NaiveDate,
+        city_id: Option<&'s str>,
+    ) -> impl Iterator<Item = (&'s str, &'s [MeetingFact])> + 's {
+        let range = date_key(from.to_string().as_bytes()).zip(date_key(to.to_string().as_bytes()));
+        self.groups
+            .iter()
+            .filter_map(move |(membership, city, facts)| {
+                let (from, to) = range?;
+                if city_id.is_some_and(|c| **city != *c) {
+                    return None;
+                }
+                let start = facts.partition_point(|f| f.on < from);
+                let end = facts.partition_point(|f| f.on <= to);
+                let held = facts.get(start..end).filter(|s| !s.is_empty())?;
+                Some((&**membership, held))
+            })
     }
 }
 

@@ -18,7 +18,6 @@ use crate::error::{Error, Result};
 use crate::files;
 use crate::kinds::{KindDesc, RecordKind};
 
-pub mod charts;
 pub(crate) mod cost_index;
 pub mod dynamic;
 pub(crate) mod input_index;

@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::money::{date_key, date_of_key, FactorIndex, RateTable, RoleRates};
 use crate::store::cost_index::IndexedCost;
-use crate::store::input_index::{self, MeetingIndex, ThesisIndex};
+use crate::store::input_index::{self, MeetingIndex, MeetingTally, ThesisIndex};
 use crate::store::Store;
 
 /// A membership with the names the report shows.
@@ -725,6 +725,21 @@ impl Store {
             Some(kept) => kept.value.counts(from, to, city_id),
             None => MeetingIndex::read(self.conn(), Some((from, to)), city_id)?
                 .counts(from, to, city_id),
+        })
+    }
+
+    /// The same meetings as `roi_meetings`, counted per membership, ask and result (the
+    /// asks-to-results chart): from the kept meeting index when the store keeps one.
+    pub(crate) fn meeting_tallies(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        city_id: Option<&str>,
+    ) -> Result<Vec<MeetingTally>> {
+        Ok(match self.meeting_index()? {
+            Some(kept) => kept.value.tallies(from, to, city_id),
+            None => MeetingIndex::read(self.conn(), Some((from, to)), city_id)?
+                .tallies(from, to, city_id),
         })
     }
 

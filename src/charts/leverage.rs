@@ -82,7 +82,7 @@ impl LogScale {
 }
 
 /// The markers of one class already written. Thousands of them pile up: one whose
-/// centre falls in the same quarter-radius cell as one already drawn adds no visible
+/// centre falls in the same half-radius cell as one already drawn adds no visible
 /// ink, only bytes (a coordinator's 276,000 memberships would make a 50 MB SVG).
 struct Inked {
     cell: f64,
@@ -93,7 +93,7 @@ struct Inked {
 impl Inked {
     fn new(points: usize, radius: f64) -> Inked {
         Inked {
-            cell: (radius / 4.0).max(f64::MIN_POSITIVE),
+            cell: (radius / 2.0).max(f64::MIN_POSITIVE),
             thin: points > THIN_ABOVE,
             cells: HashSet::new(),
         }
@@ -460,8 +460,8 @@ mod tests {
     fn many_markers_on_one_spot_are_written_once_and_few_always() {
         let mut many = Inked::new(THIN_ABOVE + 1, 8.0);
         assert!(many.adds(100.0, 100.0));
-        assert!(!many.adds(100.5, 101.0), "same 2 px cell");
-        assert!(many.adds(103.0, 100.0), "the next cell shows");
+        assert!(!many.adds(100.5, 101.0), "same 4 px cell");
+        assert!(many.adds(105.0, 100.0), "the next cell shows");
         assert!(many.adds(f64::NAN, f64::INFINITY));
         let mut few = Inked::new(THIN_ABOVE, 8.0);
         assert!(few.adds(100.0, 100.0));

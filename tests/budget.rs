@@ -847,3 +847,38 @@ fn the_catalog_keeps_climate_alliances_fee_history_with_its_sources() {
         DuesEstimate::NoBand { .. }
     ));
 }
+
+/// The app computes the proposal from the report's kept memberships: an edit of the
+/// recorded dues shows in the next proposal, as the tables say.
+#[test]
+fn the_kept_proposal_follows_an_edit_of_the_recorded_dues() {
+    let (mut store, _city, m) = store_with_membership();
+    store.keep_report_indexes(true);
+    let query = BudgetQuery {
+        fiscal_year: 2027,
+        city_id: None,
+        currency: "USD".into(),
+        as_of: date("2026-12-01"),
+    };
+    let dues_of = |store: &Store| {
+        budget::proposal(store, &query)
+            .expect("proposal")
+            .rows
+            .into_iter()
+            .find(|r| r.membership_id == m)
+            .map(|r| (r.dues_minor, r.dues_source))
+    };
+    let before = dues_of(&store);
+    assert_ne!(before, Some((Some(1_234_00), DuesSource::Recorded)));
+    let mut mem: Membership = store.get(&m).expect("m");
+    mem.dues_minor = Some(1_234_00);
+    mem.dues_currency = Some("USD".into());
+    store.update(mem).expect("dues");
+    assert_eq!(
+        dues_of(&store),
+        Some((Some(1_234_00), DuesSource::Recorded))
+    );
+    let kept = dues_of(&store);
+    store.keep_report_indexes(false);
+    assert_eq!(dues_of(&store), kept);
+}

@@ -54,7 +54,7 @@ pub(crate) fn read_memberships(
 ) -> Result<Vec<MembershipInfo>> {
     let mut stmt = conn.prepare(
         "SELECT m.id, m.city_id, c.name, m.network_id, n.acronym, n.name, m.status, m.role, m.core,
-                m.joined_on, m.ended_on, m.renewal_on
+                m.joined_on, m.ended_on, m.renewal_on, m.dues_minor, m.dues_currency
          FROM membership m JOIN city c ON c.id = m.city_id JOIN network n ON n.id = m.network_id
          WHERE m.deleted = 0 AND (?1 IS NULL OR m.city_id = ?1)
          ORDER BY c.name, n.acronym, m.rowid",
@@ -76,6 +76,13 @@ pub(crate) fn read_memberships(
             joined_on: date_col(r, 9)?,
             ended_on: date_col(r, 10)?,
             renewal_on: date_col(r, 11)?,
+            dues_minor: r.get_ref(12)?.as_i64_or_null().ok().flatten(),
+            dues_currency: r
+                .get_ref(13)?
+                .as_str_or_null()
+                .ok()
+                .flatten()
+                .map(|c| interner.get(c)),
         });
     }
     Ok(out)

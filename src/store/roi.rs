@@ -35,6 +35,10 @@ pub struct MembershipInfo {
     pub joined_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub renewal_on: Option<NaiveDate>,
+    /// The recorded yearly dues (the budget proposal's second source after invoices);
+    /// an unreadable value counts as none.
+    pub dues_minor: Option<i64>,
+    pub dues_currency: Option<Arc<str>>,
 }
 
 /// Costs of one membership (or of a city's general work when `membership_id` is None)

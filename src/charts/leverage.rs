@@ -27,10 +27,10 @@ fn style(c: Classification) -> (Marker, RGBColor) {
     }
 }
 
-/// Drawing order: passive last, so it is never hidden under another marker.
 /// Above this many points, markers hidden under one of their class are not written.
 const THIN_ABOVE: usize = 1_000;
 
+/// Drawing order: passive last, so it is never hidden under another marker.
 const DRAW_ORDER: [Classification; 5] = [
     Classification::Inactive,
     Classification::Strategic,

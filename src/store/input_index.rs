@@ -1,7 +1,7 @@
 //! The report's other inputs, kept by the app beside its cost and outcome indexes
 //! (issue 13): the memberships with the names the report shows, every meeting's date,
-//! ask and result, and the theses. A later report on 13,800 cities read them from SQLite in
-//! about 2.3 s; from memory it filters them in milliseconds.
+//! ask and result, and the theses. A later report on 13,800 cities read them from
+//! SQLite in about 2.3 s; from memory it filters them in milliseconds.
 //!
 //! Each is one rule for both paths: a one-off report reads one for its period and
 //! city, the app keeps one for every date and city, and both answer through the same

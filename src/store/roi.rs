@@ -725,11 +725,7 @@ impl Store {
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<(String, MeetingCounts)>> {
-        Ok(match self.meeting_index()? {
-            Some(kept) => kept.value.counts(from, to, city_id),
-            None => MeetingIndex::read(self.conn(), Some((from, to)), city_id)?
-                .counts(from, to, city_id),
-        })
+        self.meetings_in(from, to, city_id, MeetingIndex::counts)
     }
 
     /// The same meetings as `roi_meetings`, counted per membership, ask and result (the
@@ -740,10 +736,26 @@ impl Store {
         to: NaiveDate,
         city_id: Option<&str>,
     ) -> Result<Vec<MeetingTally>> {
+        self.meetings_in(from, to, city_id, MeetingIndex::tallies)
+    }
+
+    /// One answer about the meetings of a period: from the kept meeting index, else from
+    /// one read for that period and city.
+    fn meetings_in<T>(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        city_id: Option<&str>,
+        answer: impl Fn(&MeetingIndex, NaiveDate, NaiveDate, Option<&str>) -> T,
+    ) -> Result<T> {
         Ok(match self.meeting_index()? {
-            Some(kept) => kept.value.tallies(from, to, city_id),
-            None => MeetingIndex::read(self.conn(), Some((from, to)), city_id)?
-                .tallies(from, to, city_id),
+            Some(kept) => answer(&kept.value, from, to, city_id),
+            None => answer(
+                &MeetingIndex::read(self.conn(), Some((from, to)), city_id)?,
+                from,
+                to,
+                city_id,
+            ),
         })
     }
 

@@ -257,6 +257,13 @@ fn parse_header(bytes: &[u8], shown: &str) -> Result<Header> {
     if !matches!(bytes[18], 1 | 2) || !matches!(bytes[19], 1 | 2) {
         return Err(Error::Corrupt(format!("{shown}: unknown file format")));
     }
+    // Cabildo writes UTF-8 (1); SQLite refuses to attach a file in another encoding,
+    // so the header says it first, in the user's words.
+    if be_u32(bytes, 56) != 1 {
+        return Err(Error::Corrupt(format!(
+            "{shown}: unsupported text encoding"
+        )));
+    }
     // The in-header page count is valid only when the change counter matches
     // "version valid for" (offsets 24 and 92); older writers leave it stale.
     let pages = (be_u32(bytes, 24) == be_u32(bytes, 92) && be_u32(bytes, 28) > 0)

@@ -69,6 +69,9 @@ pub(crate) struct CostIndex {
     /// Currencies and roles, each once.
     text_of: HashMap<Box<str>, u16>,
     none_text: Option<u16>,
+    /// Live rows the index leaves out (no known category, a date that is not one): while
+    /// any is there, the index cannot count a list (`count`).
+    skipped: HashSet<u32>,
     /// The file's write state the index is in step with.
     pub(crate) state: (i64, u64),
 }
@@ -94,6 +97,7 @@ impl CostIndex {
             texts: Vec::new(),
             text_of: HashMap::new(),
             none_text: None,
+            skipped: HashSet::new(),
             state,
         };
         let count: i64 = conn.query_row(
@@ -110,13 +114,20 @@ impl CostIndex {
         while let Some(row) = rows.next()? {
             match index.entry_of(row)? {
                 Ok(Some(entry)) => index.entries.push(entry),
-                Ok(None) => {}
+                Ok(None) => index.skip(row)?,
                 Err(TooLarge) => return Ok(Err(TooLarge)),
             }
         }
         index.entries.sort_unstable_by_key(Entry::order);
         index.entries.shrink_to_fit();
         Ok(Ok(index))
+    }
+
+    /// Notes a live row left out (its rowid fits: `entry_of` checked it first).
+    fn skip(&mut self, row: &rusqlite::Row) -> Result<()> {
+        self.skipped
+            .insert(u32::try_from(row.get::<_, i64>(0)?).unwrap_or(u32::MAX));
+        Ok(())
     }
 
     /// The entry of a row, or None when the summary would never count it (no known
@@ -218,12 +229,13 @@ impl CostIndex {
                 return Ok(Err(TooLarge));
             };
             changed.insert(rowid);
+            self.skipped.remove(&rowid);
             if row.get::<_, bool>(9)? {
                 continue;
             }
             match self.entry_of(row)? {
                 Ok(Some(entry)) => fresh.push(entry),
-                Ok(None) => {}
+                Ok(None) => self.skip(row)?,
                 Err(TooLarge) => return Ok(Err(TooLarge)),
             }
         }
@@ -264,7 +276,67 @@ impl CostIndex {
     }
 }
 
+/// Which live cost entries a list counts (`Store::list_page`, for the conditions the
+/// Costs screen offers): all the given constraints hold.
+#[derive(Debug, Default)]
+pub(crate) struct CostCount<'a> {
+    /// The entry's city is each of these.
+    pub cities: Vec<&'a str>,
+    /// The entry's membership is each of these.
+    pub memberships: Vec<&'a str>,
+    /// The entry's membership is one of these (a network's memberships).
+    pub among_memberships: Option<std::collections::HashSet<String>>,
+    /// Indexes into `CostCategory::ALL`; the entry's category is each of them.
+    pub categories: Vec<usize>,
+    /// Date keys, inclusive.
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+}
+
 impl CostIndex {
+    /// How many live entries match, or None when some live row is not in the index.
+    pub(crate) fn count(&self, ask: &CostCount) -> Option<u64> {
+        if !self.skipped.is_empty() {
+            return None;
+        }
+        let from = ask.from.unwrap_or(0);
+        let to = ask.to.unwrap_or(u32::MAX);
+        let start = self.entries.partition_point(|e| e.date < from);
+        let end = self.entries.partition_point(|e| e.date <= to).max(start);
+        let dated = &self.entries[start..end];
+        let category = match ask.categories.split_first() {
+            None => None,
+            Some((first, rest)) if rest.iter().all(|c| c == first) => Some(*first),
+            Some(_) => return Some(0),
+        };
+        let by_group = !ask.cities.is_empty()
+            || !ask.memberships.is_empty()
+            || ask.among_memberships.is_some();
+        if !by_group && category.is_none() {
+            return Some(dated.len() as u64);
+        }
+        let counted: Vec<bool> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let membership = g.membership_id.as_deref();
+                ask.cities.iter().all(|c| *c == &*g.city_id)
+                    && ask.memberships.iter().all(|m| membership == Some(*m))
+                    && ask
+                        .among_memberships
+                        .as_ref()
+                        .is_none_or(|among| membership.is_some_and(|m| among.contains(m)))
+            })
+            .collect();
+        let count = dated
+            .iter()
+            .filter(|e| {
+                counted[e.group as usize] && category.is_none_or(|c| usize::from(e.category) == c)
+            })
+            .count();
+        Some(count as u64)
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

@@ -11,6 +11,8 @@
 //!   against the engine without the index, so the figures stay today's.
 //! - `floor FILE`: the plainest SQLite aggregate of the same rows (benches/floor.sql).
 //! - `list FILE`: the Costs screen's first page, a re-sort and a filter, through the core.
+//! - `list_kept FILE`: the same and a network, a city and a period, once the engine's
+//!   indexes are built (as in the app after its first report): totals from the cost index.
 //! - `search FILE`: the global search (its index built first when missing).
 //! - `charts FILE`: the dashboard's charts of the default report, all cities, as the
 //!   app draws them (the report's indexes kept), each chart timed on its own.
@@ -26,7 +28,7 @@ use cabildo::exchange::merge::{self, MergeOptions};
 use cabildo::format::Lang;
 use cabildo::kinds::RecordKind;
 use cabildo::roi::{self, RoiQuery};
-use cabildo::store::page::{ListFilter, ListQuery, ListSort};
+use cabildo::store::page::{ListFilter, ListQuery, ListRange, ListSort};
 use cabildo::Store;
 use chrono::Months;
 
@@ -169,34 +171,60 @@ fn sorted(field: &str, desc: bool) -> ListQuery {
     q
 }
 
-fn list(path: &Path) {
-    let started = Instant::now();
-    let store = Store::open_read_only(path).expect("open");
-    figure("list.open", started, "opening the file");
+/// The Costs screen as a user walks it: the first page, a re-sort, a filter, and (with
+/// `more`) a network, a city and a period; then the page in the middle.
+fn walk_costs(store: &Store, phase: &str, more: bool) {
     let mut pages = vec![
         (
-            "list.first_page",
-            "Costs, newest first",
+            "first_page",
+            "Costs, newest first".to_string(),
             sorted("spent_on", true),
         ),
         (
-            "list.resort",
-            "Costs by amount, largest first",
+            "resort",
+            "Costs by amount, largest first".to_string(),
             sorted("amount_minor", true),
         ),
     ];
-    let mut travel = sorted("spent_on", true);
-    travel.filters = vec![ListFilter {
-        field: "category".into(),
-        value: "travel".into(),
-    }];
-    pages.push(("list.filter", "Costs filtered to travel", travel));
+    let filtered = |field: &str, value: &str| {
+        let mut query = sorted("spent_on", true);
+        query.filters = vec![ListFilter {
+            field: field.into(),
+            value: value.into(),
+        }];
+        query
+    };
+    pages.push((
+        "filter",
+        "Costs filtered to travel".to_string(),
+        filtered("category", "travel"),
+    ));
+    if more {
+        let first: Vec<cabildo::model::Membership> = store.list(None).expect("memberships");
+        let member = first.first().expect("a membership");
+        pages.push((
+            "network",
+            "Costs of one network".to_string(),
+            filtered("network_id", &member.network_id),
+        ));
+        let mut city = sorted("spent_on", true);
+        city.city_id = Some(member.city_id.clone());
+        pages.push(("city", "Costs of one city".to_string(), city));
+        let today = chrono::Utc::now().date_naive();
+        let mut period = filtered("category", "dues");
+        period.range = Some(ListRange {
+            field: "spent_on".into(),
+            from: today.checked_sub_months(Months::new(12)),
+            to: Some(today),
+        });
+        pages.push(("period", "Dues of the last 12 months".to_string(), period));
+    }
     let mut total = 0;
     for (name, detail, query) in pages {
         let started = Instant::now();
         let page = store.list_page(&query).expect("page");
         figure(
-            name,
+            &format!("{phase}.{name}"),
             started,
             &format!("{detail}: {} of {}", page.rows.len(), page.total),
         );
@@ -207,7 +235,7 @@ fn list(path: &Path) {
     let started = Instant::now();
     let page = store.list_page(&middle).expect("page");
     figure(
-        "list.middle_page",
+        &format!("{phase}.middle_page"),
         started,
         &format!(
             "Costs, the page in the middle: {} from row {}",
@@ -215,6 +243,31 @@ fn list(path: &Path) {
             middle.offset
         ),
     );
+}
+
+fn list(path: &Path) {
+    let started = Instant::now();
+    let store = Store::open_read_only(path).expect("open");
+    figure("list.open", started, "opening the file");
+    walk_costs(&store, "list", false);
+}
+
+/// The Costs screen in the app once the engine's indexes are built (by the first
+/// report, or here directly): the totals come from the kept cost index.
+fn list_kept(path: &Path) {
+    let store = Store::open_read_only(path).expect("open");
+    store.keep_report_indexes(true);
+    let started = Instant::now();
+    let entries = store.prepare_report_indexes().expect("indexes");
+    figure(
+        "list_kept.indexes",
+        started,
+        &format!(
+            "the engine's indexes, {} cost entries",
+            entries.unwrap_or(0)
+        ),
+    );
+    walk_costs(&store, "list_kept", true);
 }
 
 fn search(path: &Path) {
@@ -309,7 +362,7 @@ fn main() {
     let path = |i: usize| -> PathBuf {
         PathBuf::from(args.get(i).unwrap_or_else(|| {
             eprintln!(
-                "usage: bench_scale report|floor|list|search|charts FILE | merge LOCAL INCOMING WORKDIR"
+                "usage: bench_scale report|floor|list|list_kept|search|charts FILE | merge LOCAL INCOMING WORKDIR"
             );
             std::process::exit(2)
         }))
@@ -319,6 +372,7 @@ fn main() {
         "report" => report(&path(1)),
         "floor" => floor(&path(1)),
         "list" => list(&path(1)),
+        "list_kept" => list_kept(&path(1)),
         "search" => search(&path(1)),
         "charts" => charts(&path(1)),
         "merge" => merge_phase(&path(1), &path(2), &path(3)),

@@ -181,6 +181,83 @@ fn the_network_filter_follows_the_membership_and_the_date_range_is_inclusive() {
     assert_eq!(ids(&rows), ids(&expected));
 }
 
+/// Every page of a query in the order shown (`all_pages` keeps the order).
+fn ordered_ids(rows: &[CostEntry]) -> Vec<String> {
+    rows.iter().map(|r| r.meta.id.clone()).collect()
+}
+
+#[test]
+fn a_filtered_list_keeps_the_order_of_the_whole_list_however_sqlite_finds_its_pages() {
+    // A filter SQLite would serve by sorting every match is read by walking the sort's
+    // index instead when that reaches the page sooner: the pages must not change.
+    let f = fixture();
+    let c40_memberships: Vec<String> = f
+        .store
+        .list::<Membership>(None)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.network_id == f.c40)
+        .map(|m| m.meta.id)
+        .collect();
+    for (field, desc) in [
+        ("spent_on", true),
+        ("spent_on", false),
+        ("amount_minor", true),
+    ] {
+        let mut whole = ListQuery::new(RecordKind::CostEntry);
+        whole.sort = Some(ListSort {
+            field: field.into(),
+            desc,
+        });
+        let (everything, _) = all_pages(&f.store, &whole);
+        for filters in [
+            vec![ListFilter {
+                field: "network_id".into(),
+                value: f.c40.clone(),
+            }],
+            vec![ListFilter {
+                field: "membership_id".into(),
+                value: f.iclei_membership.clone(),
+            }],
+            vec![
+                ListFilter {
+                    field: "network_id".into(),
+                    value: f.c40.clone(),
+                },
+                ListFilter {
+                    field: "category".into(),
+                    value: "dues".into(),
+                },
+            ],
+        ] {
+            let mut q = whole.clone();
+            q.filters = filters.clone();
+            let (rows, total) = all_pages(&f.store, &q);
+            let expected: Vec<CostEntry> = everything
+                .iter()
+                .filter(|c| {
+                    filters.iter().all(|filter| match filter.field.as_str() {
+                        "network_id" => c
+                            .membership_id
+                            .as_ref()
+                            .is_some_and(|m| c40_memberships.contains(m)),
+                        "membership_id" => c.membership_id.as_deref() == Some(&filter.value),
+                        _ => c.category.as_str() == filter.value,
+                    })
+                })
+                .cloned()
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(total as usize, expected.len(), "{field} {desc} {filters:?}");
+            assert_eq!(
+                ordered_ids(&rows),
+                ordered_ids(&expected),
+                "{field} {desc} {filters:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn amounts_sort_by_value_with_the_records_without_one_last_either_way() {
     let f = fixture();

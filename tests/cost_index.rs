@@ -227,6 +227,32 @@ fn the_index_answers_what_the_scan_answers_through_every_write() {
         "after another process's write",
     );
 
+    // Another tool writes one cost of the city with no membership and one with an empty
+    // one: SQL tells NULL from '', and so must the index.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    for membership in ["NULL", "''"] {
+        let changed = conn
+            .execute(
+                &format!(
+                    "UPDATE cost_entry SET membership_id = {membership}
+                     WHERE rowid = (SELECT rowid FROM cost_entry WHERE deleted = 0
+                                    AND city_id = ?1 AND membership_id IS NOT NULL
+                                    AND membership_id <> '' LIMIT 1)"
+                ),
+                [&first.city_id],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    drop(conn);
+    assert_same(
+        &store,
+        &path,
+        &first.city_id,
+        "with costs of no membership and of an empty one",
+    );
+
     // A live row the index leaves out (a category it does not know): the list still
     // counts it.
     let conn = rusqlite::Connection::open(&path).unwrap();

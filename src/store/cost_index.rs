@@ -152,6 +152,8 @@ impl CostIndex {
         let membership = row.get_ref(1)?.as_str_or_null()?;
         let city = row.get_ref(2)?.as_str()?;
         self.key.clear();
+        // No membership and an empty one are two groups, as SQL tells NULL from ''.
+        self.key.push(u8::from(membership.is_some()));
         self.key
             .extend_from_slice(membership.unwrap_or("").as_bytes());
         self.key.push(0xFF);

@@ -600,11 +600,14 @@ impl Store {
                 "network_id" => networks.push(value),
                 "category" => match CostCategory::ALL.iter().position(|c| c.as_str() == value) {
                     Some(c) => ask.categories.push(c),
-                    // A code of the kind no live row holds (the index leaves none out).
-                    None => return Ok(Some(0)),
+                    None => return Ok(None),
                 },
                 _ => return Ok(None),
             }
+        }
+        // Inside a transaction the change notes wait for the commit: SQLite counts.
+        if self.in_transaction() {
+            return Ok(None);
         }
         let state = self.write_state()?;
         let slot = self.cost_index.borrow();
@@ -620,9 +623,13 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached("SELECT id FROM membership WHERE network_id = ?1")?;
-            let ids = stmt
+            // An id that is not text (written by another tool): SQLite compares it.
+            let Ok(ids) = stmt
                 .query_map([network], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<std::collections::HashSet<_>>>()?;
+                .collect::<rusqlite::Result<std::collections::HashSet<_>>>()
+            else {
+                return Ok(None);
+            };
             ask.among_memberships = Some(match ask.among_memberships.take() {
                 None => ids,
                 Some(before) => before.intersection(&ids).cloned().collect(),

@@ -30,6 +30,42 @@ async function typeQuery(text) {
   });
 }
 
+/**
+ * What overlaps in the top bar: pairs of its items whose boxes meet, whether the bar is
+ * wider than the window, and whether the shortcut hint covers the placeholder.
+ */
+async function topBarClashes() {
+  return browser.execute(() => {
+    const bar = document.querySelector('[data-testid="topbar"]');
+    const items = [...bar.querySelectorAll(':scope > div > *')].filter((el) => el.getClientRects().length > 0);
+    const clashes = [];
+    for (let i = 0; i < items.length; i += 1) {
+      for (let j = i + 1; j < items.length; j += 1) {
+        const a = items[i].getBoundingClientRect();
+        const b = items[j].getBoundingClientRect();
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5) {
+          clashes.push(`${items[i].textContent.trim()} / ${items[j].textContent.trim()}`);
+        }
+      }
+    }
+    if (bar.scrollWidth > bar.clientWidth + 1) clashes.push('the bar overflows the window');
+    const input = document.querySelector('[data-testid="global-search-input"]');
+    const hint = bar.querySelector('.hint');
+    if (hint && hint.getClientRects().length > 0) {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = style.font;
+      const textEnd =
+        input.getBoundingClientRect().left +
+        parseFloat(style.borderLeftWidth) +
+        parseFloat(style.paddingLeft) +
+        context.measureText(input.placeholder).width;
+      if (hint.getBoundingClientRect().left < textEnd) clashes.push('the hint covers the placeholder');
+    }
+    return clashes;
+  });
+}
+
 describe('Global search', () => {
   it('is focused by Ctrl+K', async () => {
     await openDemo();
@@ -75,5 +111,26 @@ describe('Global search', () => {
     await title.waitForDisplayed();
     await expect(title).toHaveValue('Taller de financiamiento climático');
     await screenshot('search-opened');
+  });
+
+  it('fits the top bar in both languages, down to the narrowest window', async () => {
+    // An empty box shows its placeholder and the shortcut hint.
+    const input = await byTestId('global-search-input');
+    await browser.execute((el) => {
+      el.value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, input);
+    await byTestId('global-search').$('.hint').waitForExist();
+    for (const lang of ['en', 'es']) {
+      await (await byTestId(`lang-${lang}`)).click();
+      for (const width of [1440, 1280, 1100, 960]) {
+        await browser.setWindowSize(width, 800);
+        await browser.waitUntil(async () => (await browser.execute(() => window.outerWidth)) === width, {
+          timeoutMsg: `the window never became ${width} wide`,
+        });
+        expect({ lang, width, clashes: await topBarClashes() }).toEqual({ lang, width, clashes: [] });
+      }
+    }
+    await browser.setWindowSize(1280, 800);
   });
 });

@@ -517,3 +517,85 @@ fn the_distinct_values_of_a_field_are_a_filters_choices() {
         .distinct_values(RecordKind::CostEntry, "amount_minor", None, 100)
         .is_err());
 }
+
+#[test]
+fn a_walk_whose_matches_lie_at_the_far_end_stops_and_the_matches_are_sorted_instead() {
+    // One network's costs (its one membership's), a twentieth of 300,000, all older than
+    // every other: the walk of the newest-first index would read the whole of it before
+    // the first match.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("walk.cabildo");
+    drop(cabildo::generate::generate(&path, 1, 5, "MXN", |_| {}).expect("generate"));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO cost_entry (id, created_at, updated_at, updated_by, deleted, city_id,
+             membership_id, spent_on, category, amount_minor, currency, hours, role)
+         SELECT lower(hex(randomblob(16))), created_at, updated_at, updated_by, 0, city_id,
+             membership_id, spent_on, category, amount_minor, currency, hours, role
+         FROM cost_entry,
+             (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
+              SELECT i FROM n)
+         WHERE deleted = 0;",
+    )
+    .unwrap();
+    let member: String = conn
+        .query_row(
+            "SELECT membership_id FROM cost_entry WHERE membership_id IS NOT NULL
+             GROUP BY membership_id ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE cost_entry SET spent_on = '2001-01-01' WHERE membership_id = ?1",
+        [&member],
+    )
+    .unwrap();
+    let network: String = conn
+        .query_row(
+            "SELECT network_id FROM membership WHERE id = ?1",
+            [&member],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let expected: Vec<String> = conn
+        .prepare(
+            "SELECT id FROM cost_entry WHERE deleted = 0 AND membership_id = ?1
+             ORDER BY spent_on DESC, rowid DESC LIMIT 50",
+        )
+        .unwrap()
+        .query_map([&member], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let whole: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cost_entry WHERE deleted = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(whole > 250_000, "{whole} costs");
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    let mut q = ListQuery::new(RecordKind::CostEntry);
+    q.sort = Some(ListSort {
+        field: "spent_on".into(),
+        desc: true,
+    });
+    q.filters = vec![ListFilter {
+        field: "network_id".into(),
+        value: network,
+    }];
+    q.limit = 50;
+    let page = store
+        .list_page(&q)
+        .expect("the page, by the sort after the walk stopped");
+    let ids: Vec<String> = page
+        .rows
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, expected);
+}

@@ -166,6 +166,13 @@ fn unknown_field(field: &str) -> Error {
     Error::invalid(field.to_string(), "unknown_field")
 }
 
+/// The most records a filtered page's walk of the sort's index is expected to read.
+const MAX_WALK: u64 = 100_000;
+/// SQLite's machine steps a walk may take before it stops for the sort: 4 to 13 a
+/// record read (a membership's costs, a network's), so 150,000 to 500,000 records.
+const MAX_WALK_STEPS: u64 = 20 * MAX_WALK;
+const WALK_STEPS_PER_CALL: std::ffi::c_int = 10_000;
+
 /// How a condition lets SQLite read the filtered field's index.
 #[derive(Clone, Copy, PartialEq)]
 enum FilterIndex {
@@ -400,16 +407,39 @@ impl Store {
     /// One page of a kind's live records, and how many match the query in all.
     pub fn list_page(&self, query: &ListQuery) -> Result<ListPage> {
         let desc = query.kind.desc();
-        let mut cond = condition(desc, query)?;
+        let cond = condition(desc, query)?;
         let order = order_sql(desc, query)?;
         let total = self.count_matching(query, &cond)?;
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE) as u64;
-        let mut plan = self.plan(desc, &cond, &order)?;
+        let plan = self.plan(desc, &cond, &order)?;
         if plan.sorts && !query.filters.is_empty() && query.search.trim().is_empty() {
             if let Some((walk, walk_plan)) = self.walk_instead(query, &order, total, limit)? {
-                (cond, plan) = (walk, walk_plan);
+                // The share of the filters is an estimate: matches gathered at the far
+                // end of the order would have the walk read the whole index. A walk
+                // past its budget stops, and SQLite sorts the matches after all.
+                match self.read_page(query, &walk, walk_plan, &order, total, true) {
+                    Err(Error::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                        if e.code == rusqlite::ErrorCode::OperationInterrupted => {}
+                    page => return page,
+                }
             }
         }
+        self.read_page(query, &cond, plan, &order, total, false)
+    }
+
+    /// The page of `list_page` read by this condition and plan; with `bounded`, SQLite
+    /// is interrupted past `MAX_WALK_STEPS` of its machine's steps.
+    fn read_page(
+        &self,
+        query: &ListQuery,
+        cond: &Condition,
+        plan: Plan,
+        order: &str,
+        total: u64,
+        bounded: bool,
+    ) -> Result<ListPage> {
+        let desc = query.kind.desc();
+        let limit = query.limit.clamp(1, MAX_PAGE_SIZE) as u64;
         if let Some(sort) = &query.sort {
             let by_label = desc
                 .field(&sort.field)
@@ -452,11 +482,25 @@ impl Store {
         );
         let columns = &self.columns[&query.kind];
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
+        if bounded {
+            let mut calls = 0u64;
+            self.conn.progress_handler(
+                WALK_STEPS_PER_CALL,
+                Some(move || {
+                    calls += 1;
+                    calls * u64::from(WALK_STEPS_PER_CALL.unsigned_abs()) > MAX_WALK_STEPS
+                }),
+            )?;
+        }
+        let read = stmt
             .query_map(params_from_iter(cond.args.iter()), |row| {
                 row_to_json(row, columns)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
+        if bounded {
+            self.conn.progress_handler(0, None::<fn() -> bool>)?;
+        }
+        let rows = read?;
         let labels = self.labels_of_references(desc, &rows)?;
         Ok(ListPage {
             rows,
@@ -478,7 +522,6 @@ impl Store {
         total: u64,
         limit: u64,
     ) -> Result<Option<(Condition, Plan)>> {
-        const MAX_WALK: u64 = 100_000;
         let desc = query.kind.desc();
         let walk = condition_with(desc, query, FilterIndex::Skip)?;
         let walk_plan = self.plan(desc, &walk, order)?;

@@ -589,9 +589,11 @@ fn a_walk_whose_matches_lie_at_the_far_end_stops_and_the_matches_are_sorted_inst
         value: network,
     }];
     q.limit = 50;
+    assert_eq!(store.walks_stopped(), 0);
     let page = store
         .list_page(&q)
         .expect("the page, by the sort after the walk stopped");
+    assert_eq!(store.walks_stopped(), 1, "the walk ran to its end");
     let ids: Vec<String> = page
         .rows
         .iter()

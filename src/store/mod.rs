@@ -149,6 +149,8 @@ pub struct Store {
     received_refs: std::cell::RefCell<HashMap<RecordKind, foldhash::HashSet<String>>>,
     /// The lists' counts, kept until the file is written (`page.rs`).
     totals: std::cell::RefCell<page::TotalsCache>,
+    /// How many filtered pages' walks of the sort's index stopped for the sort.
+    walks_stopped: std::cell::Cell<u64>,
     /// The last ROI report and the query and file state it answered: a dashboard of
     /// many cities pages through its rows without computing it again.
     last_report: std::cell::RefCell<Option<KeptReport>>,
@@ -452,6 +454,7 @@ impl Store {
             received_scope: std::sync::atomic::AtomicBool::new(false),
             received_refs: Default::default(),
             totals: Default::default(),
+            walks_stopped: Default::default(),
             last_report: Default::default(),
             search: std::cell::RefCell::new(None),
             cost_index: Default::default(),

@@ -128,6 +128,7 @@ pub(crate) struct TotalsCache {
     totals: HashMap<(String, Vec<String>), u64>,
 }
 
+#[derive(Clone, Copy)]
 struct Plan {
     sorts: bool,
     walks_index: bool,
@@ -403,6 +404,23 @@ fn order_sql(desc: &KindDesc, query: &ListQuery) -> Result<String> {
     Ok(format!("{key} {dir} NULLS LAST, t.rowid {dir}"))
 }
 
+/// The refusal of a sort SQLite would make itself over too many records.
+fn sort_refusal(query: &ListQuery, plan: Plan, total: u64) -> Option<Error> {
+    let sort = query.sort.as_ref()?;
+    let by_label = query
+        .kind
+        .desc()
+        .field(&sort.field)
+        .is_some_and(|f| matches!(f.ty, FieldType::Ref(_)));
+    let most = if by_label {
+        MAX_LABEL_SORT
+    } else {
+        MAX_UNINDEXED_SORT
+    };
+    (total > most && plan.sorts)
+        .then(|| Error::invalid_because(sort.field.clone(), "sort_too_large", total.to_string()))
+}
+
 impl Store {
     /// One page of a kind's live records, and how many match the query in all.
     pub fn list_page(&self, query: &ListQuery) -> Result<ListPage> {
@@ -419,12 +437,25 @@ impl Store {
                 // past its budget stops, and SQLite sorts the matches after all.
                 match self.read_page(query, &walk, walk_plan, &order, total, true) {
                     Err(Error::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
-                        if e.code == rusqlite::ErrorCode::OperationInterrupted => {}
+                        if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                    {
+                        self.walks_stopped.set(self.walks_stopped.get() + 1);
+                        // Too many matches for SQLite to sort: the walk goes on to the end.
+                        if sort_refusal(query, plan, total).is_some() {
+                            return self.read_page(query, &walk, walk_plan, &order, total, false);
+                        }
+                    }
                     page => return page,
                 }
             }
         }
         self.read_page(query, &cond, plan, &order, total, false)
+    }
+
+    /// How many filtered pages' walks of the sort's index ran past their budget and
+    /// were read by SQLite's sort instead, since the store was opened.
+    pub fn walks_stopped(&self) -> u64 {
+        self.walks_stopped.get()
     }
 
     /// The page of `list_page` read by this condition and plan; with `bounded`, SQLite
@@ -440,22 +471,8 @@ impl Store {
     ) -> Result<ListPage> {
         let desc = query.kind.desc();
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE) as u64;
-        if let Some(sort) = &query.sort {
-            let by_label = desc
-                .field(&sort.field)
-                .is_some_and(|f| matches!(f.ty, FieldType::Ref(_)));
-            let most = if by_label {
-                MAX_LABEL_SORT
-            } else {
-                MAX_UNINDEXED_SORT
-            };
-            if total > most && plan.sorts {
-                return Err(Error::invalid_because(
-                    sort.field.clone(),
-                    "sort_too_large",
-                    total.to_string(),
-                ));
-            }
+        if let Some(refusal) = sort_refusal(query, plan, total) {
+            return Err(refusal);
         }
         // Past the end, the last page (a list shrunk under the user's eyes).
         let offset = if query.offset >= total && total > 0 {
@@ -498,6 +515,7 @@ impl Store {
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
         if bounded {
+            // The store's connection has no other progress handler to restore.
             self.conn.progress_handler(0, None::<fn() -> bool>)?;
         }
         let rows = read?;

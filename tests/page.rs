@@ -161,14 +161,7 @@ fn the_network_filter_follows_the_membership_and_the_date_range_is_inclusive() {
         to: Some(date("2025-06-30")),
     });
     let (rows, total) = all_pages(&f.store, &q);
-    let c40_memberships: Vec<String> = f
-        .store
-        .list::<Membership>(None)
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.network_id == f.c40)
-        .map(|m| m.meta.id)
-        .collect();
+    let c40_memberships = memberships_of(&f.store, &f.c40);
     let expected = plain(&f.store, None, |c| {
         c.membership_id
             .as_ref()
@@ -181,6 +174,17 @@ fn the_network_filter_follows_the_membership_and_the_date_range_is_inclusive() {
     assert_eq!(ids(&rows), ids(&expected));
 }
 
+/// The ids of a network's live memberships.
+fn memberships_of(store: &Store, network_id: &str) -> Vec<String> {
+    store
+        .list::<Membership>(None)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.network_id == network_id)
+        .map(|m| m.meta.id)
+        .collect()
+}
+
 /// Every page of a query in the order shown (`all_pages` keeps the order).
 fn ordered_ids(rows: &[CostEntry]) -> Vec<String> {
     rows.iter().map(|r| r.meta.id.clone()).collect()
@@ -191,14 +195,7 @@ fn a_filtered_list_keeps_the_order_of_the_whole_list_however_sqlite_finds_its_pa
     // A filter SQLite would serve by sorting every match is read by walking the sort's
     // index instead when that reaches the page sooner: the pages must not change.
     let f = fixture();
-    let c40_memberships: Vec<String> = f
-        .store
-        .list::<Membership>(None)
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.network_id == f.c40)
-        .map(|m| m.meta.id)
-        .collect();
+    let c40_memberships = memberships_of(&f.store, &f.c40);
     for (field, desc) in [
         ("spent_on", true),
         ("spent_on", false),

@@ -175,7 +175,7 @@ const MAX_WALK_STEPS: u64 = 20 * MAX_WALK;
 const WALK_STEPS_PER_CALL: std::ffi::c_int = 10_000;
 
 /// How a condition lets SQLite read the filtered field's index.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum FilterIndex {
     Use,
     /// The filters' text terms read no index (`+t.field`): SQLite walks the sort's index
@@ -500,12 +500,12 @@ impl Store {
         let columns = &self.columns[&query.kind];
         let mut stmt = self.conn.prepare(&sql)?;
         if bounded {
-            let mut calls = 0u64;
+            let (mut calls, most) = (0, MAX_WALK_STEPS / WALK_STEPS_PER_CALL as u64);
             self.conn.progress_handler(
                 WALK_STEPS_PER_CALL,
                 Some(move || {
                     calls += 1;
-                    calls * u64::from(WALK_STEPS_PER_CALL.unsigned_abs()) > MAX_WALK_STEPS
+                    calls > most
                 }),
             )?;
         }

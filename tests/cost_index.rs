@@ -253,6 +253,27 @@ fn the_index_answers_what_the_scan_answers_through_every_write() {
         "with costs of no membership and of an empty one",
     );
 
+    // A membership in the trash whose id is not text, of the network the totals filter
+    // by: SQLite compares it, and the kept count declines rather than failing.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    conn.execute(
+        "INSERT INTO membership (id, created_at, updated_at, updated_by, deleted, city_id,
+             network_id, status, role)
+         SELECT X'00FF', created_at, updated_at, updated_by, 1, city_id, network_id, status,
+             role
+         FROM membership WHERE id = ?1",
+        [&first.meta.id],
+    )
+    .unwrap();
+    drop(conn);
+    assert_same(
+        &store,
+        &path,
+        &first.city_id,
+        "with a membership whose id is not text",
+    );
+
     // A live row the index leaves out (a category it does not know): the list still
     // counts it.
     let conn = rusqlite::Connection::open(&path).unwrap();
